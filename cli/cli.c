@@ -1,0 +1,49 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void kb_cli_diag(const char *prog, const char *context, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", prog);
+    if (context)
+        fprintf(stderr, "%s: ", context);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int kb_cli_decode(const char *prog, const char *option, const char *arg,
+                  const kb_cli_choice *choices, size_t n, int *out)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(arg, choices[i].name) == 0) {
+            *out = choices[i].value;
+            return 1;
+        }
+    }
+    fprintf(stderr, "%s: %s: '%s' is not one of:", prog, option, arg);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", choices[i].name);
+    fputc('\n', stderr);
+    return 0;
+}
+
+int kb_cli_number(const char *prog, const char *option, const char *arg,
+                  unsigned long max, unsigned long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(arg, &end, 10);
+    if (!*arg || *end || errno || arg[0] == '-' || v > max) {
+        kb_cli_diag(prog, option, "'%s' is not a whole number from 0 to %lu", arg, max);
+        return 0;
+    }
+    *out = v;
+    return 1;
+}

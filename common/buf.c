@@ -1,0 +1,78 @@
+#include "kbsearch/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int reserve(kb_buf *b, size_t extra)
+{
+    if (b->st)
+        return 0;
+    if (b->len + extra + 1 <= b->cap)
+        return 1;
+    size_t cap = b->cap ? b->cap : 256;
+    while (cap < b->len + extra + 1)
+        cap *= 2;
+    char *p = realloc(b->data, cap);
+    if (!p) {
+        b->st = KB_ERR_NOMEM;
+        return 0;
+    }
+    b->data = p;
+    b->cap = cap;
+    return 1;
+}
+
+void kb_buf_add(kb_buf *b, const void *p, size_t n)
+{
+    if (!reserve(b, n))
+        return;
+    if (n)
+        memcpy(b->data + b->len, p, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+void kb_buf_puts(kb_buf *b, const char *s)
+{
+    kb_buf_add(b, s, strlen(s));
+}
+
+void kb_buf_printf(kb_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        if (!b->st)
+            b->st = KB_ERR_INVALID;
+        return;
+    }
+    if (!reserve(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+}
+
+void kb_buf_reset(kb_buf *b)
+{
+    b->len = 0;
+    b->st = KB_OK;
+    if (b->data)
+        b->data[0] = '\0';
+}
+
+kb_status kb_buf_status(const kb_buf *b)
+{
+    return b->st;
+}
+
+void kb_buf_free(kb_buf *b)
+{
+    free(b->data);
+    *b = (kb_buf)KB_BUF_INIT;
+}

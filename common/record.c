@@ -1,0 +1,123 @@
+/* Binary layout: a version byte, then LEB128 varints for numbers and for
+ * the length of each byte string that follows. */
+#include "kbsearch/record.h"
+
+static void put_varint(kb_buf *out, uint64_t v)
+{
+    unsigned char b[10];
+    size_t n = 0;
+    do {
+        b[n] = (unsigned char)(v & 0x7f);
+        v >>= 7;
+        if (v)
+            b[n] |= 0x80;
+        n++;
+    } while (v);
+    kb_buf_add(out, b, n);
+}
+
+static void put_str(kb_buf *out, kb_str s)
+{
+    put_varint(out, s.n);
+    kb_buf_add(out, s.p, s.n);
+}
+
+/* A cursor over encoded bytes; `bad` sticks once a read overruns. */
+typedef struct {
+    const unsigned char *p, *end;
+    int bad;
+} reader;
+
+static uint64_t get_varint(reader *r)
+{
+    uint64_t v = 0;
+    for (unsigned shift = 0; shift < 64; shift += 7) {
+        if (r->p >= r->end) {
+            r->bad = 1;
+            return 0;
+        }
+        unsigned char c = *r->p++;
+        v |= (uint64_t)(c & 0x7f) << shift;
+        if (!(c & 0x80))
+            return v;
+    }
+    r->bad = 1;
+    return 0;
+}
+
+static kb_str get_str(reader *r)
+{
+    kb_str s = {"", 0};
+    uint64_t n = get_varint(r);
+    if (r->bad || n > (uint64_t)(r->end - r->p)) {
+        r->bad = 1;
+        return s;
+    }
+    s.p = (const char *)r->p;
+    s.n = (size_t)n;
+    r->p += n;
+    return s;
+}
+
+void kb_record_encode(const kb_record *r, kb_buf *out)
+{
+    const unsigned char version = KB_SCHEMA_VERSION;
+    kb_buf_add(out, &version, 1);
+    put_varint(out, r->line_start);
+    put_varint(out, r->line_end);
+    put_varint(out, r->byte_start);
+    put_varint(out, r->byte_end);
+    put_str(out, r->path);
+    put_str(out, r->heading);
+    put_str(out, r->text);
+}
+
+kb_status kb_record_decode(const char *data, size_t len, kb_record *r)
+{
+    reader rd = {(const unsigned char *)data, (const unsigned char *)data + len, 0};
+    if (len < 1 || *rd.p++ != KB_SCHEMA_VERSION)
+        return KB_ERR_CORRUPT;
+    r->line_start = (unsigned)get_varint(&rd);
+    r->line_end = (unsigned)get_varint(&rd);
+    r->byte_start = (size_t)get_varint(&rd);
+    r->byte_end = (size_t)get_varint(&rd);
+    r->path = get_str(&rd);
+    r->heading = get_str(&rd);
+    r->text = get_str(&rd);
+    return rd.bad ? KB_ERR_CORRUPT : KB_OK;
+}
+
+void kb_file_entry_encode(const kb_file_entry *e, kb_buf *out)
+{
+    const unsigned char version = KB_SCHEMA_VERSION;
+    kb_buf_add(out, &version, 1);
+    put_varint(out, e->size);
+    put_varint(out, (uint64_t)e->mtime_ns);
+    put_varint(out, e->hash);
+    put_varint(out, e->passages);
+    put_str(out, e->title);
+}
+
+kb_status kb_file_entry_decode(const char *data, size_t len, kb_file_entry *e)
+{
+    reader rd = {(const unsigned char *)data, (const unsigned char *)data + len, 0};
+    if (len < 1 || *rd.p++ != KB_SCHEMA_VERSION)
+        return KB_ERR_CORRUPT;
+    e->size = get_varint(&rd);
+    e->mtime_ns = (int64_t)get_varint(&rd);
+    e->hash = get_varint(&rd);
+    e->passages = (unsigned)get_varint(&rd);
+    e->title = get_str(&rd);
+    return rd.bad ? KB_ERR_CORRUPT : KB_OK;
+}
+
+uint64_t kb_hash64(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}

@@ -1,0 +1,193 @@
+/* index.h — the C face of the search engine (the shim over Xapian).
+ *
+ * Everything Xapian does for kbsearch goes through these functions: an
+ * opaque database handle, documents built term by term, a plain-data query
+ * tree, ranked results, metadata and stemming.  No C++ type or exception
+ * crosses this line; every call returns a kb_status and leaves a message
+ * in the handle (kb_db_last_error) when it fails.  The shim knows nothing
+ * about files, passages or the command line: terms and bytes in, weights
+ * and bytes out.
+ */
+#ifndef KBSEARCH_INDEX_H
+#define KBSEARCH_INDEX_H
+
+#include <stddef.h>
+#include "kbsearch/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define KB_API __attribute__((visibility("default")))
+#else
+#define KB_API
+#endif
+
+/* The shim's functions never throw: say so to C++ callers. */
+#ifdef __cplusplus
+#define KB_NOEXCEPT noexcept
+#else
+#define KB_NOEXCEPT
+#endif
+
+typedef struct kb_db kb_db;
+typedef struct kb_doc kb_doc;
+typedef struct kb_results kb_results;
+typedef struct kb_stemmer kb_stemmer;
+
+typedef enum kb_db_mode {
+    KB_DB_READ,  /* open an existing index read-only */
+    KB_DB_WRITE  /* open for writing, creating it if missing (one writer) */
+} kb_db_mode;
+
+/* Opens the index at `path` (a folder).  On failure returns KB_ERR_NOT_FOUND
+ * (no index there), KB_ERR_LOCKED (another writer has it), KB_ERR_VERSION,
+ * KB_ERR_CORRUPT or KB_ERR_IO, sets *out to NULL and, if errmsg is not
+ * NULL, stores a malloc'd message the caller frees. */
+KB_API kb_status kb_db_open(const char *path, kb_db_mode mode, kb_db **out,
+                            char **errmsg) KB_NOEXCEPT;
+
+/* Closes the index; NULL is accepted.  A writer's changes since the last
+ * kb_db_commit are dropped, so a failed run never half-commits. */
+KB_API void kb_db_close(kb_db *db) KB_NOEXCEPT;
+
+/* The message of the last failed call on `db` ("" if none); owned by db,
+ * valid until the next call on it. */
+KB_API const char *kb_db_last_error(const kb_db *db) KB_NOEXCEPT;
+
+/* Makes every change since the last commit durable, atomically: a reader
+ * or a crash sees all of it or none of it. */
+KB_API kb_status kb_db_commit(kb_db *db) KB_NOEXCEPT;
+
+/* Catches a reader up with the latest commit (after KB_ERR_MODIFIED). */
+KB_API kb_status kb_db_reopen(kb_db *db) KB_NOEXCEPT;
+
+/* --- documents --------------------------------------------------------- */
+
+/* A document being built; free it with kb_doc_free after adding it. */
+KB_API kb_status kb_doc_new(kb_doc **out) KB_NOEXCEPT;
+KB_API void kb_doc_free(kb_doc *doc) KB_NOEXCEPT;
+
+/* Adds `term` at word position `pos` (phrase search needs positions). */
+KB_API kb_status kb_doc_add_posting(kb_doc *doc, const char *term,
+                                    size_t len, unsigned pos) KB_NOEXCEPT;
+
+/* Adds `term` without a position, counting `wdf` occurrences; wdf 0 adds a
+ * boolean (filter) term that never affects the weight. */
+KB_API kb_status kb_doc_add_term(kb_doc *doc, const char *term, size_t len,
+                                 unsigned wdf) KB_NOEXCEPT;
+
+/* Sets the stored payload returned with each result (copied). */
+KB_API kb_status kb_doc_set_data(kb_doc *doc, const void *data, size_t len) KB_NOEXCEPT;
+
+/* Adds `doc` to the index (pending until kb_db_commit). */
+KB_API kb_status kb_db_add_doc(kb_db *db, const kb_doc *doc) KB_NOEXCEPT;
+
+/* Deletes every document that has `term` (pending until commit). */
+KB_API kb_status kb_db_delete_by_term(kb_db *db, const char *term, size_t len) KB_NOEXCEPT;
+
+/* --- metadata: small key/value strings stored in the index ------------- */
+
+/* Sets key to value (len bytes); an empty value deletes the key. */
+KB_API kb_status kb_db_set_meta(kb_db *db, const char *key, const char *value,
+                                size_t len) KB_NOEXCEPT;
+
+/* Reads key into a malloc'd, NUL-terminated *value (the caller frees it);
+ * a missing key gives "" and KB_OK. */
+KB_API kb_status kb_db_get_meta(kb_db *db, const char *key, char **value,
+                                size_t *len) KB_NOEXCEPT;
+
+/* Calls fn(ctx, key, value, value_len) for each key starting with prefix,
+ * in key order.  Strings are valid during the call only.  A non-zero
+ * return stops the walk and is returned (KB_DONE: stop, no error). */
+typedef int (*kb_meta_fn)(void *ctx, const char *key, const char *value,
+                          size_t value_len);
+KB_API kb_status kb_db_each_meta(kb_db *db, const char *prefix, kb_meta_fn fn,
+                                 void *ctx) KB_NOEXCEPT;
+
+/* --- statistics -------------------------------------------------------- */
+
+/* Number of documents in the index. */
+KB_API kb_status kb_db_doc_count(kb_db *db, unsigned *out) KB_NOEXCEPT;
+
+/* Number of documents that contain `term`. */
+KB_API kb_status kb_db_term_freq(kb_db *db, const char *term, size_t len,
+                                 unsigned *out) KB_NOEXCEPT;
+
+/* --- queries ------------------------------------------------------------ */
+
+typedef enum kb_xq_op {
+    KB_XQ_TERM,      /* one term: term/term_len */
+    KB_XQ_PHRASE,    /* kids in order, within `window` positions (0: nkids) */
+    KB_XQ_NEAR,      /* kids in any order within `window` positions */
+    KB_XQ_AND,       /* all kids */
+    KB_XQ_OR,        /* any kid; weights add up (none: matches nothing) */
+    KB_XQ_AND_NOT,   /* kids[0] but none of kids[1..] */
+    KB_XQ_AND_MAYBE, /* kids[0]; kids[1..] only add weight */
+    KB_XQ_SYNONYM,   /* any kid, weighted as if one term */
+    KB_XQ_SCALE      /* kids[0] with its weight multiplied by `scale` */
+} kb_xq_op;
+
+/* A query as plain data; the caller owns the tree, the shim only reads it
+ * during kb_db_search. */
+typedef struct kb_xq {
+    kb_xq_op op;
+    const char *term;          /* KB_XQ_TERM */
+    size_t term_len;
+    const struct kb_xq *kids;  /* array of nkids children */
+    size_t nkids;
+    unsigned window;           /* KB_XQ_PHRASE, KB_XQ_NEAR */
+    double scale;              /* KB_XQ_SCALE, >= 0 */
+} kb_xq;
+
+/* BM25 parameters (Robertson's k1 and b). */
+typedef struct kb_bm25 {
+    double k1;
+    double b;
+} kb_bm25;
+
+/* One ranked result; `data` (the stored payload) is owned by the results. */
+typedef struct kb_result {
+    unsigned docid;
+    double weight;    /* BM25 weight, higher is better */
+    const char *data;
+    size_t data_len;
+} kb_result;
+
+/* Runs `q` and keeps the best `max` documents with their payloads.  A
+ * reader that meets a concurrent commit reopens and retries by itself;
+ * KB_ERR_MODIFIED is returned only if that keeps failing. */
+KB_API kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
+                              size_t max, kb_results **out) KB_NOEXCEPT;
+
+/* How many results there are (at most `max`). */
+KB_API size_t kb_results_count(const kb_results *res) KB_NOEXCEPT;
+
+/* Result i in rank order; KB_DONE past the end. */
+KB_API kb_status kb_results_get(const kb_results *res, size_t i, kb_result *out) KB_NOEXCEPT;
+
+/* Frees results and their payloads; NULL is accepted. */
+KB_API void kb_results_free(kb_results *res) KB_NOEXCEPT;
+
+/* --- stemming ------------------------------------------------------------ */
+
+/* A Snowball stemmer for `language` ("english", "en", "french", ...;
+ * "none" gives a stemmer that returns words unchanged).  An unknown name
+ * gives KB_ERR_INVALID and a malloc'd message listing the valid ones. */
+KB_API kb_status kb_stemmer_new(const char *language, kb_stemmer **out,
+                                char **errmsg) KB_NOEXCEPT;
+KB_API void kb_stemmer_free(kb_stemmer *st) KB_NOEXCEPT;
+
+/* True (1) when the stemmer is "none". */
+KB_API int kb_stemmer_is_none(const kb_stemmer *st) KB_NOEXCEPT;
+
+/* Stems a normalized word; *stem is owned by the stemmer and valid until
+ * its next call.  Returns KB_OK or KB_ERR_NOMEM. */
+KB_API kb_status kb_stem(kb_stemmer *st, const char *word, size_t len,
+                         const char **stem, size_t *stem_len) KB_NOEXCEPT;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,68 @@
+/* record.h — the payload stored with each passage in the index, and the
+ * per-file entry kept in the index metadata.  Both are written by kbindex
+ * and read by kbsearch; this header is the schema between them (bump
+ * KB_SCHEMA_VERSION when a layout changes).
+ */
+#ifndef KBSEARCH_RECORD_H
+#define KBSEARCH_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kbsearch/buf.h"
+#include "kbsearch/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KB_SCHEMA_VERSION 1
+
+/* A byte slice; not NUL-terminated unless said so. */
+typedef struct kb_str {
+    const char *p;
+    size_t n;
+} kb_str;
+
+/* One passage.  Line numbers are 1-based and inclusive; byte offsets are a
+ * [start,end) range in the source file; `text` is exactly those bytes, so
+ * an offset into `text` plus byte_start is an offset into the file. */
+typedef struct kb_record {
+    kb_str path;        /* relative to the index root, '/'-separated */
+    kb_str heading;     /* the section heading in force, or empty */
+    kb_str text;        /* the passage's source bytes */
+    unsigned line_start;
+    unsigned line_end;
+    size_t byte_start;
+    size_t byte_end;
+} kb_record;
+
+/* Appends the encoded record to `out` (check kb_buf_status). */
+void kb_record_encode(const kb_record *r, kb_buf *out);
+
+/* Decodes `len` bytes; the slices in *r point into `data`, so they live as
+ * long as it does.  KB_ERR_CORRUPT when the bytes are not a record. */
+kb_status kb_record_decode(const char *data, size_t len, kb_record *r);
+
+/* What the index remembers about one source file (metadata key
+ * KB_FILE_META_PREFIX + path).  size and mtime decide when to look again;
+ * hash decides whether the content really changed. */
+typedef struct kb_file_entry {
+    uint64_t size;
+    int64_t mtime_ns;
+    uint64_t hash;       /* kb_hash64 of the content */
+    unsigned passages;
+    kb_str title;        /* first heading or first non-blank line */
+} kb_file_entry;
+
+#define KB_FILE_META_PREFIX "F:"
+
+void kb_file_entry_encode(const kb_file_entry *e, kb_buf *out);
+kb_status kb_file_entry_decode(const char *data, size_t len, kb_file_entry *e);
+
+/* FNV-1a, 64 bits: detects edits, not attacks. */
+uint64_t kb_hash64(const void *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,470 @@
+/* kb_index_folder: walk -> read -> segment -> tokenize -> index. */
+#include "kbsearch/indexer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "kbsearch/buf.h"
+#include "kbsearch/index.h"
+#include "kbsearch/record.h"
+#include "kbsearch/segment.h"
+#include "kbsearch/tokenize.h"
+#include "kbsearch/utf8.h"
+#include "kbsearch/walk.h"
+
+/* A file the index already knows, from its metadata. */
+typedef struct {
+    char *path;       /* relative path (owned) */
+    char *raw;        /* the encoded entry (owned); e.title points into it */
+    size_t raw_len;
+    kb_file_entry e;
+    bool seen;        /* met during this walk, so not removed */
+} known_file;
+
+typedef struct {
+    const kb_index_opts *opts;
+    kb_warn_fn warn;
+    void *warn_ctx;
+    kb_index_stats *stats;
+    kb_db *db;
+    kb_tokenizer *tk;
+    kb_stemmer *stemmer;    /* NULL for language "none" */
+    known_file *known;      /* sorted by path (metadata keys come sorted) */
+    size_t nknown, known_cap;
+    size_t commit_bytes;    /* threshold */
+    size_t pending_bytes;   /* text read since the last commit */
+    kb_buf scratch;         /* record and metadata encoding */
+    kb_buf term;            /* prefixed terms */
+    /* the file being indexed */
+    const char *rel;
+    const char *text;
+    kb_doc *doc;
+    unsigned passages;
+    /* the failure that stopped the run */
+    kb_buf error;
+} indexer;
+
+static int fail(indexer *ix, kb_status st, const char *fmt, const char *arg)
+{
+    kb_buf_reset(&ix->error);
+    kb_buf_printf(&ix->error, fmt, arg, ix->db ? kb_db_last_error(ix->db) : "");
+    return st;
+}
+
+static int load_known(void *ctx, const char *key, const char *value, size_t len)
+{
+    indexer *ix = ctx;
+    if (ix->nknown == ix->known_cap) {
+        size_t cap = ix->known_cap ? ix->known_cap * 2 : 256;
+        known_file *p = realloc(ix->known, cap * sizeof *p);
+        if (!p)
+            return KB_ERR_NOMEM;
+        ix->known = p;
+        ix->known_cap = cap;
+    }
+    known_file *k = &ix->known[ix->nknown];
+    memset(k, 0, sizeof *k);
+    k->path = strdup(key + strlen(KB_FILE_META_PREFIX));
+    k->raw = malloc(len ? len : 1);
+    if (!k->path || !k->raw) {
+        free(k->path);
+        free(k->raw);
+        return KB_ERR_NOMEM;
+    }
+    memcpy(k->raw, value, len);
+    k->raw_len = len;
+    ix->nknown++;
+    if (kb_file_entry_decode(k->raw, len, &k->e) != KB_OK)
+        memset(&k->e, 0, sizeof k->e); /* damaged entry: the file is re-read */
+    return 0;
+}
+
+static int by_path(const void *key, const void *elem)
+{
+    return strcmp(key, ((const known_file *)elem)->path);
+}
+
+static known_file *find_known(indexer *ix, const char *rel)
+{
+    return ix->nknown ? bsearch(rel, ix->known, ix->nknown, sizeof *ix->known, by_path)
+                      : NULL;
+}
+
+static bool indexable(const char *rel)
+{
+    static const char *const exts[] = {".txt", ".md", ".markdown", ".rst", ".org"};
+    const char *slash = strrchr(rel, '/');
+    const char *dot = strrchr(slash ? slash + 1 : rel, '.');
+    if (!dot)
+        return true;
+    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
+        if (!strcasecmp(dot, exts[i]))
+            return true;
+    return false;
+}
+
+/* The boolean term shared by all passages of a file, to delete them.
+ * Xapian terms are limited to 245 bytes, so long paths are hashed. */
+static void file_term(kb_buf *b, const char *rel)
+{
+    size_t n = strlen(rel);
+    kb_buf_reset(b);
+    if (n <= 200)
+        kb_buf_printf(b, "P%s", rel);
+    else
+        kb_buf_printf(b, "P#%016llx", (unsigned long long)kb_hash64(rel, n));
+}
+
+static int add_token(void *ctx, const kb_token *t)
+{
+    indexer *ix = ctx;
+    kb_status st = kb_doc_add_posting(ix->doc, t->term, t->term_len, t->pos);
+    if (st || !ix->stemmer || (t->flags & (KB_TOKEN_NUMBER | KB_TOKEN_CJK)))
+        return st;
+    const char *stem;
+    size_t n;
+    if ((st = kb_stem(ix->stemmer, t->term, t->term_len, &stem, &n)))
+        return st;
+    kb_buf_reset(&ix->term);
+    kb_buf_add(&ix->term, "Z", 1);
+    kb_buf_add(&ix->term, stem, n);
+    if (kb_buf_status(&ix->term))
+        return KB_ERR_NOMEM;
+    return kb_doc_add_term(ix->doc, ix->term.data, ix->term.len, 1);
+}
+
+static int add_passage(void *ctx, const kb_passage *p)
+{
+    indexer *ix = ctx;
+    kb_status st = kb_doc_new(&ix->doc);
+    if (st)
+        return fail(ix, st, "indexing %s: out of memory%s", ix->rel);
+    st = kb_tokenize(ix->tk, ix->text + p->byte_start, p->byte_end - p->byte_start,
+                     add_token, ix);
+    kb_record r = {{ix->rel, strlen(ix->rel)}, p->heading,
+                   {ix->text + p->byte_start, p->byte_end - p->byte_start},
+                   p->line_start, p->line_end, p->byte_start, p->byte_end};
+    kb_buf_reset(&ix->scratch);
+    kb_record_encode(&r, &ix->scratch);
+    file_term(&ix->term, ix->rel);
+    if (!st)
+        st = kb_buf_status(&ix->scratch) ? KB_ERR_NOMEM : kb_buf_status(&ix->term);
+    if (!st)
+        st = kb_doc_set_data(ix->doc, ix->scratch.data, ix->scratch.len);
+    if (!st)
+        st = kb_doc_add_term(ix->doc, ix->term.data, ix->term.len, 0);
+    if (!st)
+        st = kb_db_add_doc(ix->db, ix->doc);
+    kb_doc_free(ix->doc);
+    ix->doc = NULL;
+    if (st)
+        return fail(ix, st, "indexing %s: %s", ix->rel);
+    ix->passages++;
+    return 0;
+}
+
+/* Reads a whole file.  Returns NULL with errno set on failure. */
+static char *read_file(const char *path, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    char *buf = NULL;
+    size_t cap = 0, n = 0;
+    /* One read of the stat size, plus a byte to see that the file ended. */
+    size_t want = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 2 : 4096;
+    for (;;) {
+        if (n + 1 >= cap) {
+            cap = cap ? cap * 2 : want;
+            char *p = realloc(buf, cap);
+            if (!p) {
+                errno = ENOMEM;
+                goto fail;
+            }
+            buf = p;
+        }
+        ssize_t got = read(fd, buf + n, cap - n - 1);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            goto fail;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    close(fd);
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+fail:
+    {
+        int e = errno;
+        close(fd);
+        free(buf);
+        errno = e;
+    }
+    return NULL;
+}
+
+static void warn_file(indexer *ix, const char *rel, const char *fmt, size_t at)
+{
+    char reason[128];
+    snprintf(reason, sizeof reason, fmt, at);
+    ix->warn(ix->warn_ctx, rel, reason);
+    ix->stats->skipped++;
+}
+
+static int save_entry(indexer *ix, const char *rel, const kb_file_entry *e)
+{
+    kb_buf_reset(&ix->scratch);
+    kb_file_entry_encode(e, &ix->scratch);
+    kb_buf_reset(&ix->term);
+    kb_buf_printf(&ix->term, KB_FILE_META_PREFIX "%s", rel);
+    kb_status st = kb_buf_status(&ix->scratch) ? KB_ERR_NOMEM : kb_buf_status(&ix->term);
+    if (!st)
+        st = kb_db_set_meta(ix->db, ix->term.data, ix->scratch.data, ix->scratch.len);
+    return st ? fail(ix, st, "recording %s: %s", rel) : 0;
+}
+
+static int maybe_commit(indexer *ix, size_t bytes)
+{
+    ix->pending_bytes += bytes;
+    if (ix->pending_bytes < ix->commit_bytes)
+        return 0;
+    ix->pending_bytes = 0;
+    kb_status st = kb_db_commit(ix->db);
+    return st ? fail(ix, st, "committing index%s: %s", "") : 0;
+}
+
+static int index_file(indexer *ix, const char *rel, const char *text, size_t len,
+                      kb_file_entry *e)
+{
+    ix->rel = rel;
+    ix->text = text;
+    ix->passages = 0;
+    int rc = kb_segment(text, len, kb_syntax_for_path(rel), add_passage, ix, &e->title);
+    if (rc)
+        return rc == KB_ERR_NOMEM ? fail(ix, KB_ERR_NOMEM, "segmenting %s: out of memory%s", rel)
+                                  : rc;
+    e->passages = ix->passages;
+    ix->stats->passages += ix->passages;
+    return save_entry(ix, rel, e);
+}
+
+static int on_file(void *ctx, const char *rel, const char *abs, const struct stat *st)
+{
+    indexer *ix = ctx;
+    if (!indexable(rel))
+        return 0;
+    known_file *k = find_known(ix, rel);
+    int64_t mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    if (k) {
+        k->seen = true;
+        if (k->e.size == (uint64_t)st->st_size && k->e.mtime_ns == mtime) {
+            ix->stats->unchanged++;
+            return 0;
+        }
+    }
+    size_t len = 0, bad = 0;
+    char *text = read_file(abs, &len);
+    if (!text) {
+        if (errno == ENOMEM)
+            return fail(ix, KB_ERR_NOMEM, "reading %s: out of memory%s", rel);
+        warn_file(ix, rel, strerror(errno), 0); /* keeps what was indexed before */
+        return 0;
+    }
+    ix->stats->bytes += len;
+    int rc = 0;
+    const char *nul = memchr(text, '\0', len);
+    kb_file_entry e = {(uint64_t)st->st_size, mtime, kb_hash64(text, len), 0, {"", 0}};
+    if (nul || !kb_utf8_valid(text, len, &bad)) {
+        if (nul)
+            warn_file(ix, rel, "binary file (NUL byte at offset %zu)", (size_t)(nul - text));
+        else
+            warn_file(ix, rel, "not valid UTF-8 (bad byte at offset %zu)", bad);
+        if (k)
+            k->seen = false; /* its old passages no longer match the file */
+    } else if (k && k->e.hash == e.hash) {
+        e.passages = k->e.passages;
+        e.title = k->e.title;
+        ix->stats->unchanged++;
+        rc = save_entry(ix, rel, &e);
+    } else {
+        file_term(&ix->term, rel);
+        if (k && kb_db_delete_by_term(ix->db, ix->term.data, ix->term.len))
+            rc = fail(ix, KB_ERR_BACKEND, "replacing %s: %s", rel);
+        if (!rc)
+            rc = index_file(ix, rel, text, len, &e);
+        if (!rc)
+            ix->stats->indexed++;
+    }
+    free(text);
+    return rc ? rc : maybe_commit(ix, len);
+}
+
+static void forward_warning(void *ctx, const char *path, const char *reason)
+{
+    indexer *ix = ctx;
+    ix->warn(ix->warn_ctx, path, reason);
+    ix->stats->skipped++;
+}
+
+static int remove_unseen(indexer *ix)
+{
+    for (size_t i = 0; i < ix->nknown; i++) {
+        known_file *k = &ix->known[i];
+        if (k->seen)
+            continue;
+        file_term(&ix->term, k->path);
+        kb_status st = kb_buf_status(&ix->term);
+        if (!st)
+            st = kb_db_delete_by_term(ix->db, ix->term.data, ix->term.len);
+        kb_buf_reset(&ix->term);
+        kb_buf_printf(&ix->term, KB_FILE_META_PREFIX "%s", k->path);
+        if (!st)
+            st = kb_buf_status(&ix->term);
+        if (!st)
+            st = kb_db_set_meta(ix->db, ix->term.data, "", 0);
+        if (st)
+            return fail(ix, st, "removing %s: %s", k->path);
+        ix->stats->removed++;
+    }
+    return 0;
+}
+
+/* Checks the index's schema and language, and settles the language. */
+static int check_meta(indexer *ix, const char **language, char **stored_lang)
+{
+    char *schema = NULL;
+    kb_status st = kb_db_get_meta(ix->db, KB_META_SCHEMA, &schema, NULL);
+    if (!st)
+        st = kb_db_get_meta(ix->db, KB_META_LANGUAGE, stored_lang, NULL);
+    if (st) {
+        free(schema);
+        return fail(ix, st, "reading index metadata%s: %s", "");
+    }
+    int rc = 0;
+    if (*schema && atoi(schema) != KB_SCHEMA_VERSION) {
+        kb_buf_reset(&ix->error);
+        kb_buf_printf(&ix->error,
+                      "index schema %s differs from this kbindex's %d: remove the index folder and run kbindex again",
+                      schema, KB_SCHEMA_VERSION);
+        rc = KB_ERR_VERSION;
+    } else if (**stored_lang && *language && strcmp(*stored_lang, *language) != 0) {
+        kb_buf_reset(&ix->error);
+        kb_buf_printf(&ix->error,
+                      "index was built with language '%s', not '%s': remove the index folder to rebuild it",
+                      *stored_lang, *language);
+        rc = KB_ERR_VERSION;
+    } else if (!*language) {
+        *language = **stored_lang ? *stored_lang : KB_DEFAULT_LANGUAGE;
+    }
+    free(schema);
+    return rc;
+}
+
+static int write_index_meta(indexer *ix, const char *root, const char *language)
+{
+    char schema[16];
+    snprintf(schema, sizeof schema, "%d", KB_SCHEMA_VERSION);
+    kb_status st = kb_db_set_meta(ix->db, KB_META_ROOT, root, strlen(root));
+    if (!st)
+        st = kb_db_set_meta(ix->db, KB_META_LANGUAGE, language, strlen(language));
+    if (!st)
+        st = kb_db_set_meta(ix->db, KB_META_SCHEMA, schema, strlen(schema));
+    if (!st)
+        st = kb_db_commit(ix->db);
+    return st ? fail(ix, st, "committing index%s: %s", "") : 0;
+}
+
+static int run(indexer *ix, const char *root, const char *db_path)
+{
+    char *msg = NULL, *stored_lang = NULL;
+    kb_status st = kb_db_open(db_path, KB_DB_WRITE, &ix->db, &msg);
+    if (st) {
+        kb_buf_puts(&ix->error, msg ? msg : kb_status_str(st));
+        free(msg);
+        return st;
+    }
+    const char *language = ix->opts->language;
+    int rc = check_meta(ix, &language, &stored_lang);
+    if (!rc && strcmp(language, "none") != 0 &&
+        (st = kb_stemmer_new(language, &ix->stemmer, &msg))) {
+        kb_buf_puts(&ix->error, msg ? msg : kb_status_str(st));
+        free(msg);
+        rc = st;
+    }
+    if (!rc && (rc = kb_db_each_meta(ix->db, KB_FILE_META_PREFIX, load_known, ix)))
+        fail(ix, (kb_status)rc, "reading the list of indexed files%s: %s", "");
+    char skip[PATH_MAX];
+    if (!rc && !realpath(db_path, skip))
+        skip[0] = '\0';
+    if (!rc) {
+        rc = kb_walk(root, skip[0] ? skip : NULL, on_file, forward_warning, ix);
+        if (rc == KB_ERR_IO || rc == KB_ERR_NOMEM) {
+            kb_buf_reset(&ix->error);
+            kb_buf_printf(&ix->error, "reading folder %s: %s", root,
+                          rc == KB_ERR_IO ? strerror(errno) : "out of memory");
+        }
+    }
+    if (!rc)
+        rc = remove_unseen(ix);
+    if (!rc)
+        rc = write_index_meta(ix, root, language);
+    free(stored_lang);
+    return rc;
+}
+
+kb_status kb_index_folder(const kb_index_opts *opts, kb_warn_fn warn, void *ctx,
+                          kb_index_stats *stats, char **errmsg)
+{
+    indexer ix = {0};
+    ix.opts = opts;
+    ix.warn = warn;
+    ix.warn_ctx = ctx;
+    ix.stats = stats;
+    ix.commit_bytes = opts->commit_bytes ? opts->commit_bytes : KB_COMMIT_BYTES;
+    memset(stats, 0, sizeof *stats);
+    if (errmsg)
+        *errmsg = NULL;
+    char root[PATH_MAX];
+    kb_buf db_path = KB_BUF_INIT;
+    int rc;
+    if (!realpath(opts->folder, root)) {
+        kb_buf_printf(&ix.error, "%s: %s", opts->folder, strerror(errno));
+        rc = KB_ERR_IO;
+    } else if (kb_tokenizer_new(&ix.tk)) {
+        rc = KB_ERR_NOMEM;
+    } else {
+        if (opts->db_path)
+            kb_buf_puts(&db_path, opts->db_path);
+        else
+            kb_buf_printf(&db_path, "%s/" KB_INDEX_DIRNAME, root);
+        rc = kb_buf_status(&db_path) ? KB_ERR_NOMEM : run(&ix, root, db_path.data);
+    }
+    if (rc && errmsg)
+        *errmsg = strdup(ix.error.len ? ix.error.data : kb_status_str((kb_status)rc));
+    kb_db_close(ix.db);
+    kb_stemmer_free(ix.stemmer);
+    kb_tokenizer_free(ix.tk);
+    for (size_t i = 0; i < ix.nknown; i++) {
+        free(ix.known[i].path);
+        free(ix.known[i].raw);
+    }
+    free(ix.known);
+    kb_buf_free(&ix.scratch);
+    kb_buf_free(&ix.term);
+    kb_buf_free(&ix.error);
+    kb_buf_free(&db_path);
+    return (kb_status)rc;
+}

@@ -1,0 +1,388 @@
+/* The segmenter: lines -> paragraphs -> passages (rules in segment.h). */
+#include "kbsearch/segment.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef struct {
+    size_t start; /* first byte */
+    size_t end;   /* end of content, before CR/LF */
+    bool blank;
+} line;
+
+typedef struct {
+    unsigned first, last; /* line indexes, inclusive */
+    bool heading;         /* explicit or heading-like */
+    bool explicit_heading;
+    kb_str heading_text;  /* without markup, when heading */
+} para;
+
+typedef struct {
+    const char *text;
+    size_t len;
+    line *lines;
+    unsigned nlines;
+    para *paras;
+    unsigned nparas;
+    kb_passage_fn fn;
+    void *ctx;
+} seg;
+
+static bool is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static kb_str trim(const char *p, size_t n)
+{
+    while (n && is_space(*p))
+        p++, n--;
+    while (n && is_space(p[n - 1]))
+        n--;
+    return (kb_str){p, n};
+}
+
+static kb_str line_str(const seg *s, unsigned i)
+{
+    return (kb_str){s->text + s->lines[i].start, s->lines[i].end - s->lines[i].start};
+}
+
+static bool split_lines(seg *s)
+{
+    unsigned n = 1;
+    for (size_t i = 0; i < s->len; i++)
+        n += s->text[i] == '\n';
+    s->lines = malloc(n * sizeof *s->lines);
+    if (!s->lines)
+        return false;
+    size_t start = 0;
+    s->nlines = 0;
+    for (size_t i = 0; i <= s->len; i++) {
+        if (i < s->len && s->text[i] != '\n')
+            continue;
+        if (i == s->len && start == s->len && s->nlines > 0)
+            break; /* the text ended with a newline: no empty last line */
+        size_t end = i;
+        if (end > start && s->text[end - 1] == '\r')
+            end--;
+        line *l = &s->lines[s->nlines++];
+        l->start = start;
+        l->end = end;
+        l->blank = trim(s->text + start, end - start).n == 0;
+        start = i + 1;
+    }
+    return true;
+}
+
+/* Markdown "## Title ##" -> "Title"; Org "** Title" -> "Title". */
+static bool marked_heading(kb_str l, char mark, unsigned max_level, kb_str *out)
+{
+    size_t k = 0;
+    while (k < l.n && l.p[k] == mark)
+        k++;
+    if (k == 0 || k > max_level || (k < l.n && l.p[k] != ' ' && l.p[k] != '\t'))
+        return false;
+    kb_str t = trim(l.p + k, l.n - k);
+    while (mark == '#' && t.n && t.p[t.n - 1] == '#')
+        t.n--;
+    *out = trim(t.p, t.n);
+    return out->n > 0;
+}
+
+/* An RST adornment line: one punctuation character repeated, 3+ times. */
+static bool rst_adornment(kb_str l)
+{
+    l = trim(l.p, l.n);
+    if (l.n < 3 || !strchr("=-~^\"'`#*+:", l.p[0]))
+        return false;
+    for (size_t i = 1; i < l.n; i++)
+        if (l.p[i] != l.p[0])
+            return false;
+    return true;
+}
+
+static bool is_list_item(kb_str t)
+{
+    if (t.n >= 2 && strchr("-*+", t.p[0]) && t.p[1] == ' ')
+        return true;
+    if (t.n >= 4 && memcmp(t.p, "\xe2\x80\xa2", 3) == 0) /* U+2022 bullet */
+        return true;
+    size_t k = 0;
+    while (k < t.n && t.p[k] >= '0' && t.p[k] <= '9')
+        k++;
+    return k > 0 && k + 1 < t.n && (t.p[k] == '.' || t.p[k] == ')') && t.p[k + 1] == ' ';
+}
+
+static unsigned count_words(kb_str t)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < t.n; i++)
+        if (!is_space(t.p[i]) && (i == 0 || is_space(t.p[i - 1])))
+            n++;
+    return n;
+}
+
+/* Does the text end a sentence?  Closing quotes and brackets may follow
+ * the terminator. */
+static bool ends_sentence(const char *p, size_t n)
+{
+    static const char *const closers[] = {"\"", "'", ")", "]", "\xe2\x80\x9d", "\xe2\x80\x99"};
+    static const char *const enders[] = {".", "!", "?", "\xe3\x80\x82", "\xef\xbc\x81", "\xef\xbc\x9f"};
+    for (bool stripped = true; stripped && n;) {
+        stripped = false;
+        for (size_t i = 0; i < sizeof closers / sizeof *closers; i++) {
+            size_t k = strlen(closers[i]);
+            if (n > k && memcmp(p + n - k, closers[i], k) == 0) {
+                n -= k;
+                stripped = true;
+            }
+        }
+    }
+    for (size_t i = 0; i < sizeof enders / sizeof *enders; i++) {
+        size_t k = strlen(enders[i]);
+        if (n >= k && memcmp(p + n - k, enders[i], k) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool heading_like(kb_str t)
+{
+    if (t.n == 0 || t.n > 120 || is_list_item(t) || count_words(t) > KB_HEADING_MAX_WORDS)
+        return false;
+    char last = t.p[t.n - 1];
+    if (strchr(".!?,;:", last) || ends_sentence(t.p, t.n))
+        return false;
+    for (size_t i = 0; i < t.n; i++) {
+        unsigned char c = (unsigned char)t.p[i];
+        if (c >= 0x80 || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'))
+            return true;
+    }
+    return false;
+}
+
+/* Skips Markdown front matter; returns the first line after it and sets
+ * *title from its "title:" line. */
+static unsigned front_matter(const seg *s, kb_str *title)
+{
+    if (s->nlines < 2 || trim(line_str(s, 0).p, line_str(s, 0).n).n != 3 ||
+        memcmp(line_str(s, 0).p, "---", 3) != 0)
+        return 0;
+    for (unsigned i = 1; i < s->nlines; i++) {
+        kb_str l = trim(line_str(s, i).p, line_str(s, i).n);
+        if (l.n == 3 && (memcmp(l.p, "---", 3) == 0 || memcmp(l.p, "...", 3) == 0))
+            return i + 1;
+        if (l.n > 6 && strncasecmp(l.p, "title:", 6) == 0) {
+            kb_str v = trim(l.p + 6, l.n - 6);
+            if (v.n >= 2 && (v.p[0] == '"' || v.p[0] == '\'') && v.p[v.n - 1] == v.p[0])
+                v = (kb_str){v.p + 1, v.n - 2};
+            *title = v;
+        }
+    }
+    return 0; /* no closing line: not front matter */
+}
+
+static void add_para(seg *s, unsigned first, unsigned last, bool explicit_h, kb_str h)
+{
+    para *p = &s->paras[s->nparas++];
+    p->first = first;
+    p->last = last;
+    p->explicit_heading = explicit_h;
+    p->heading_text = h;
+    if (!explicit_h && first == last) {
+        kb_str t = trim(line_str(s, first).p, line_str(s, first).n);
+        if (heading_like(t)) {
+            p->heading_text = t;
+            p->heading = true;
+            return;
+        }
+    }
+    p->heading = explicit_h;
+}
+
+static void find_paras(seg *s, kb_syntax syntax, unsigned from, kb_str *explicit_title)
+{
+    unsigned open = 0;
+    bool in_para = false;
+    for (unsigned i = from; i < s->nlines; i++) {
+        kb_str l = line_str(s, i), h;
+        bool heading = false;
+        unsigned first = i, last = i;
+        if (syntax == KB_SYNTAX_MARKDOWN) {
+            heading = marked_heading(l, '#', 6, &h);
+        } else if (syntax == KB_SYNTAX_ORG) {
+            heading = marked_heading(l, '*', 32, &h);
+        } else if (syntax == KB_SYNTAX_RST && !s->lines[i].blank && !rst_adornment(l) &&
+                   i + 1 < s->nlines && rst_adornment(line_str(s, i + 1))) {
+            heading = true;
+            h = trim(l.p, l.n);
+            last = i + 1;
+            /* An overline just before belongs to the title, not the text. */
+            if (in_para && open + 1 == i && rst_adornment(line_str(s, open))) {
+                first = open;
+                in_para = false;
+            }
+        }
+        if (s->lines[i].blank || heading) {
+            if (in_para)
+                add_para(s, open, i - 1, false, (kb_str){"", 0});
+            in_para = false;
+        }
+        if (heading) {
+            add_para(s, first, last, true, h);
+            if (explicit_title->n == 0)
+                *explicit_title = h;
+            i = last;
+        } else if (!s->lines[i].blank && !in_para) {
+            open = i;
+            in_para = true;
+        }
+    }
+    if (in_para)
+        add_para(s, open, s->nlines - 1, false, (kb_str){"", 0});
+}
+
+static unsigned line_of(const seg *s, size_t off)
+{
+    unsigned lo = 0, hi = s->nlines;
+    while (hi - lo > 1) {
+        unsigned mid = lo + (hi - lo) / 2;
+        if (s->lines[mid].start <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static int emit(seg *s, size_t start, size_t end, kb_str heading)
+{
+    while (end > start && is_space(s->text[end - 1]))
+        end--;
+    kb_passage p = {start, end, line_of(s, start) + 1, line_of(s, end ? end - 1 : 0) + 1,
+                    heading};
+    return s->fn(s->ctx, &p);
+}
+
+/* Where the window that starts at `start` ends (see segment.h). */
+static size_t window_end(const char *t, size_t start, size_t end)
+{
+    unsigned words = 0;
+    size_t last_sentence = start, i = start;
+    while (i < end) {
+        while (i < end && is_space(t[i]))
+            i++;
+        if (i >= end)
+            break;
+        size_t ws = i;
+        while (i < end && !is_space(t[i]) && i - ws < KB_WINDOW_MAX_BYTES)
+            i++;
+        while (i < end && ((unsigned char)t[i] & 0xC0) == 0x80)
+            i++; /* never cut inside a character */
+        words++;
+        if (ends_sentence(t + ws, i - ws))
+            last_sentence = i;
+        if (words >= KB_WINDOW_WORDS && last_sentence == i)
+            return i;
+        if (words >= KB_WINDOW_MAX_WORDS || i - start >= KB_WINDOW_MAX_BYTES)
+            return last_sentence > start + (i - start) / 3 ? last_sentence : i;
+    }
+    return end;
+}
+
+static int emit_paragraph(seg *s, size_t start, size_t body, size_t end, kb_str heading)
+{
+    kb_str body_text = {s->text + body, end - body};
+    if (count_words(body_text) <= KB_WINDOW_MAX_WORDS && end - body <= KB_WINDOW_MAX_BYTES)
+        return emit(s, start, end, heading);
+    /* The first window keeps the heading that travels with the paragraph. */
+    size_t ws = start, at = body;
+    while (at < end) {
+        size_t we = window_end(s->text, at, end);
+        int rc = emit(s, ws, we, heading);
+        if (rc)
+            return rc;
+        at = we;
+        while (at < end && is_space(s->text[at]))
+            at++;
+        ws = at;
+    }
+    return 0;
+}
+
+static int make_passages(seg *s)
+{
+    kb_str heading = {"", 0};
+    const para *pending = NULL;
+    for (unsigned k = 0; k < s->nparas; k++) {
+        const para *p = &s->paras[k];
+        size_t start = s->lines[p->first].start, end = s->lines[p->last].end;
+        if (p->heading) {
+            if (pending) {
+                int rc = emit(s, s->lines[pending->first].start,
+                              s->lines[pending->last].end, pending->heading_text);
+                if (rc)
+                    return rc;
+            }
+            pending = p;
+            heading = p->heading_text;
+            continue;
+        }
+        size_t pstart = pending ? s->lines[pending->first].start : start;
+        pending = NULL;
+        int rc = emit_paragraph(s, pstart, start, end, heading);
+        if (rc)
+            return rc;
+    }
+    if (pending)
+        return emit(s, s->lines[pending->first].start, s->lines[pending->last].end,
+                    pending->heading_text);
+    return 0;
+}
+
+kb_status kb_segment(const char *text, size_t len, kb_syntax syntax,
+                     kb_passage_fn fn, void *ctx, kb_str *title)
+{
+    seg s = {text, len, NULL, 0, NULL, 0, fn, ctx};
+    kb_str fm_title = {"", 0}, explicit_title = {"", 0};
+    if (!split_lines(&s))
+        return KB_ERR_NOMEM;
+    s.paras = malloc(s.nlines * sizeof *s.paras);
+    if (!s.paras) {
+        free(s.lines);
+        return KB_ERR_NOMEM;
+    }
+    unsigned from = syntax == KB_SYNTAX_MARKDOWN ? front_matter(&s, &fm_title) : 0;
+    find_paras(&s, syntax, from, &explicit_title);
+    if (title) {
+        *title = fm_title.n ? fm_title : explicit_title;
+        for (unsigned i = from; title->n == 0 && i < s.nlines; i++)
+            *title = trim(line_str(&s, i).p, line_str(&s, i).n);
+        if (title->n > 120) {
+            title->n = 120;
+            while (title->n && ((unsigned char)title->p[title->n] & 0xC0) == 0x80)
+                title->n--;
+        }
+    }
+    int rc = make_passages(&s);
+    free(s.lines);
+    free(s.paras);
+    return (kb_status)rc;
+}
+
+kb_syntax kb_syntax_for_path(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    const char *dot = strrchr(slash ? slash + 1 : path, '.');
+    if (!dot)
+        return KB_SYNTAX_PLAIN;
+    if (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".markdown"))
+        return KB_SYNTAX_MARKDOWN;
+    if (!strcasecmp(dot, ".rst"))
+        return KB_SYNTAX_RST;
+    if (!strcasecmp(dot, ".org"))
+        return KB_SYNTAX_ORG;
+    return KB_SYNTAX_PLAIN;
+}

@@ -1,0 +1,105 @@
+// Turning a kb_xq tree into a Xapian query and running it.
+#include "shim.hh"
+
+#include <vector>
+
+struct kb_results {
+    struct item {
+        unsigned docid;
+        double weight;
+        std::string data;
+    };
+    std::vector<item> items;
+};
+
+static Xapian::Query build(const kb_xq *q)
+{
+    if (q->op == KB_XQ_TERM)
+        return Xapian::Query(std::string(q->term, q->term_len));
+    std::vector<Xapian::Query> kids;
+    kids.reserve(q->nkids);
+    for (size_t i = 0; i < q->nkids; i++)
+        kids.push_back(build(&q->kids[i]));
+    if (q->op == KB_XQ_SCALE) {
+        if (kids.size() != 1)
+            throw Xapian::InvalidArgumentError("scale takes one subquery");
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, kids[0], q->scale);
+    }
+    Xapian::Query::op op = Xapian::Query::OP_OR;
+    switch (q->op) {
+    case KB_XQ_PHRASE: op = Xapian::Query::OP_PHRASE; break;
+    case KB_XQ_NEAR: op = Xapian::Query::OP_NEAR; break;
+    case KB_XQ_AND: op = Xapian::Query::OP_AND; break;
+    case KB_XQ_OR: op = Xapian::Query::OP_OR; break;
+    case KB_XQ_AND_NOT: op = Xapian::Query::OP_AND_NOT; break;
+    case KB_XQ_AND_MAYBE: op = Xapian::Query::OP_AND_MAYBE; break;
+    case KB_XQ_SYNONYM: op = Xapian::Query::OP_SYNONYM; break;
+    case KB_XQ_TERM: case KB_XQ_SCALE: break;
+    }
+    Xapian::termcount window = q->window ? q->window : Xapian::termcount(q->nkids);
+    return Xapian::Query(op, kids.begin(), kids.end(), window);
+}
+
+static void run(kb_db *db, const Xapian::Query &query, const kb_bm25 *bm25,
+                size_t max, kb_results *res)
+{
+    Xapian::Enquire enquire(*db->rd);
+    enquire.set_query(query);
+    // k2 = 0 and k3 = 1 are Xapian's defaults; min_normlen 0.5 stops very
+    // short passages (a heading alone) from getting an outsized weight.
+    enquire.set_weighting_scheme(Xapian::BM25Weight(bm25->k1, 0, 1, bm25->b, 0.5));
+    Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(max));
+    res->items.clear();
+    res->items.reserve(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it)
+        res->items.push_back({*it, it.get_weight(), it.get_document().get_data()});
+}
+
+extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
+                                  size_t max, kb_results **out) noexcept
+{
+    *out = nullptr;
+    try {
+        std::unique_ptr<kb_results> res(new kb_results);
+        Xapian::Query query = build(q);
+        // A commit by kbindex between reading the posting lists and the
+        // documents invalidates the reader: reopen and run it again.
+        for (int attempt = 0;; attempt++) {
+            try {
+                run(db, query, bm25, max, res.get());
+                break;
+            } catch (const Xapian::DatabaseModifiedError &) {
+                if (attempt == 3)
+                    throw;
+                db->rd->reopen();
+            }
+        }
+        *out = res.release();
+        return KB_OK;
+    } catch (...) {
+        return kb__map_exception(&db->error, "searching");
+    }
+}
+
+extern "C" size_t kb_results_count(const kb_results *res) noexcept
+{
+    return res ? res->items.size() : 0;
+}
+
+extern "C" kb_status kb_results_get(const kb_results *res, size_t i,
+                                    kb_result *out) noexcept
+{
+    if (!res || i >= res->items.size())
+        return KB_DONE;
+    const auto &it = res->items[i];
+    out->docid = it.docid;
+    out->weight = it.weight;
+    out->data = it.data.data();
+    out->data_len = it.data.size();
+    return KB_OK;
+}
+
+extern "C" void kb_results_free(kb_results *res) noexcept
+{
+    delete res;
+}

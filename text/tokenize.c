@@ -1,0 +1,345 @@
+/* The tokenizer: splits text into words, numbers and CJK n-grams and folds
+ * each one (see include/kbsearch/tokenize.h for the rules). */
+#include "kbsearch/tokenize.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+struct kb_tokenizer {
+    utf8proc_int32_t *cps; /* decomposed code points of the current token */
+    size_t cps_cap;        /* capacity of cps, in code points */
+    char *raw;             /* token bytes before folding (joiners removed) */
+    size_t raw_cap;
+    char *term;            /* the folded term handed to callbacks */
+    size_t term_cap;
+};
+
+/* One decoded code point of the input. */
+typedef struct {
+    int32_t cp;   /* -1 for an invalid byte */
+    size_t start; /* byte offset */
+    size_t len;   /* bytes it takes (1 for an invalid byte) */
+} cpoint;
+
+kb_status kb_tokenizer_new(kb_tokenizer **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? KB_OK : KB_ERR_NOMEM;
+}
+
+void kb_tokenizer_free(kb_tokenizer *tk)
+{
+    if (!tk)
+        return;
+    free(tk->cps);
+    free(tk->raw);
+    free(tk->term);
+    free(tk);
+}
+
+/* Grows *buf to hold at least `need` elements of `size` bytes, doubling
+ * (the unicode61 aFold habit) so long runs of tokens reuse one buffer. */
+static bool grow(void **buf, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 64;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*buf, n * size);
+    if (!p)
+        return false;
+    *buf = p;
+    *cap = n;
+    return true;
+}
+
+static cpoint decode_at(const char *text, size_t len, size_t i)
+{
+    cpoint c = {-1, i, 1};
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
+                                          (utf8proc_ssize_t)(len - i), &cp);
+    if (n > 0) {
+        c.cp = cp;
+        c.len = (size_t)n;
+    }
+    return c;
+}
+
+static bool is_cjk(int32_t cp)
+{
+    return (cp >= 0x4E00 && cp <= 0x9FFF)     /* CJK unified ideographs */
+        || (cp >= 0x3400 && cp <= 0x4DBF)     /* extension A */
+        || (cp >= 0x20000 && cp <= 0x3134F)   /* extensions B-G */
+        || (cp >= 0xF900 && cp <= 0xFAFF)     /* compatibility ideographs */
+        || (cp >= 0x3040 && cp <= 0x30FF)     /* hiragana, katakana */
+        || (cp >= 0x31F0 && cp <= 0x31FF)     /* katakana extensions */
+        || (cp >= 0xFF66 && cp <= 0xFF9F)     /* halfwidth katakana */
+        || (cp >= 0xAC00 && cp <= 0xD7AF)     /* hangul syllables */
+        || (cp >= 0x1100 && cp <= 0x11FF)     /* hangul jamo */
+        || (cp >= 0x3130 && cp <= 0x318F);    /* hangul compatibility jamo */
+}
+
+static bool is_word(int32_t cp)
+{
+    if (cp < 0)
+        return false;
+    if (cp < 0x80)
+        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
+               (cp >= '0' && cp <= '9');
+    switch (utf8proc_category(cp)) {
+    case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+        return !is_cjk(cp);
+    default:
+        return false;
+    }
+}
+
+static bool is_digit(int32_t cp)
+{
+    return cp >= 0 && (cp < 0x80 ? (cp >= '0' && cp <= '9')
+                                 : utf8proc_category(cp) == UTF8PROC_CATEGORY_ND);
+}
+
+static bool is_letter(int32_t cp)
+{
+    return is_word(cp) && !is_digit(cp);
+}
+
+static bool is_apostrophe(int32_t cp)
+{
+    return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC ||
+           cp == 0xFF07;
+}
+
+/* Diacritics only: marks that belong to a script's letters stay. */
+static bool is_diacritic(int32_t cp)
+{
+    return (cp >= 0x0300 && cp <= 0x036F) || (cp >= 0x1AB0 && cp <= 0x1AFF) ||
+           (cp >= 0x1DC0 && cp <= 0x1DFF) || (cp >= 0x20D0 && cp <= 0x20FF) ||
+           (cp >= 0xFE20 && cp <= 0xFE2F);
+}
+
+/* Folds raw bytes into tk->term.  The ASCII fast path matters: most text
+ * in a knowledge base is ASCII and utf8proc's decomposition is costly. */
+static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len)
+{
+    bool ascii = true;
+    for (size_t i = 0; i < n && ascii; i++)
+        ascii = !((unsigned char)s[i] & 0x80);
+    if (ascii) {
+        if (!grow((void **)&tk->term, &tk->term_cap, n + 1, 1))
+            return KB_ERR_NOMEM;
+        for (size_t i = 0; i < n; i++) {
+            char c = s[i];
+            tk->term[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        }
+        tk->term[n] = '\0';
+        *out_len = n;
+        return KB_OK;
+    }
+    const int opts = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                     UTF8PROC_IGNORE | UTF8PROC_STABLE;
+    utf8proc_ssize_t ncp;
+    for (;;) {
+        ncp = utf8proc_decompose((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)n,
+                                 tk->cps, (utf8proc_ssize_t)tk->cps_cap,
+                                 (utf8proc_option_t)opts);
+        if (ncp < 0)
+            return KB_ERR_INVALID;
+        if ((size_t)ncp <= tk->cps_cap)
+            break;
+        if (!grow((void **)&tk->cps, &tk->cps_cap, (size_t)ncp, sizeof *tk->cps))
+            return KB_ERR_NOMEM;
+    }
+    size_t k = 0;
+    for (utf8proc_ssize_t i = 0; i < ncp; i++) {
+        int32_t cp = tk->cps[i];
+        if (is_diacritic(cp))
+            continue;
+        tk->cps[k++] = is_apostrophe(cp) ? '\'' : cp;
+    }
+    /* reencode composes in place; each code point has 4 bytes of room. */
+    utf8proc_ssize_t nb = utf8proc_reencode(tk->cps, (utf8proc_ssize_t)k,
+                                            (utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+    if (nb < 0)
+        return KB_ERR_INVALID;
+    if (!grow((void **)&tk->term, &tk->term_cap, (size_t)nb + 1, 1))
+        return KB_ERR_NOMEM;
+    memcpy(tk->term, tk->cps, (size_t)nb);
+    tk->term[nb] = '\0';
+    *out_len = (size_t)nb;
+    return KB_OK;
+}
+
+kb_status kb_normalize(kb_tokenizer *tk, const char *text, size_t len,
+                       const char **term, size_t *term_len)
+{
+    kb_status st = fold(tk, text, len, term_len);
+    *term = st == KB_OK ? tk->term : NULL;
+    return st;
+}
+
+/* State of one kb_tokenize call. */
+typedef struct {
+    kb_tokenizer *tk;
+    const char *text;
+    size_t len;
+    kb_token_fn fn;
+    void *ctx;
+    unsigned pos; /* next word position */
+} walk;
+
+static int emit(walk *w, const char *raw, size_t raw_len, size_t start,
+                size_t end, unsigned pos, unsigned flags)
+{
+    size_t n;
+    kb_status st = fold(w->tk, raw, raw_len, &n);
+    if (st == KB_ERR_INVALID)
+        return 0;
+    if (st != KB_OK)
+        return st;
+    if (flags & KB_TOKEN_CJK) {
+        /* CJK terms are never possessives or acronyms. */
+    } else if (n > 2 && w->tk->term[n - 2] == '\'' && w->tk->term[n - 1] == 's') {
+        n -= 2;
+        w->tk->term[n] = '\0';
+    }
+    if (n == 0 || n > KB_TERM_MAX)
+        return 0;
+    kb_token t = {w->tk->term, n, start, end, pos, flags};
+    return w->fn(w->ctx, &t);
+}
+
+/* A run of CJK characters starting at byte i: unigrams and bigrams. */
+static int cjk_run(walk *w, size_t *i)
+{
+    cpoint prev = {-1, 0, 0};
+    int rc = 0;
+    while (*i < w->len && rc == 0) {
+        cpoint c = decode_at(w->text, w->len, *i);
+        if (c.cp < 0 || !is_cjk(c.cp))
+            break;
+        if (prev.cp >= 0)
+            rc = emit(w, w->text + prev.start, prev.len + c.len, prev.start,
+                      c.start + c.len, w->pos - 1, KB_TOKEN_CJK | KB_TOKEN_BIGRAM);
+        if (rc == 0)
+            rc = emit(w, w->text + c.start, c.len, c.start, c.start + c.len,
+                      w->pos++, KB_TOKEN_CJK);
+        prev = c;
+        *i += c.len;
+    }
+    return rc;
+}
+
+/* Tries "U.S." / "R.O.K." at byte i: two or more single letters each
+ * followed by a dot.  On success emits the letters as one term. */
+static int acronym(walk *w, size_t *i, bool *found)
+{
+    size_t at = *i, raw_len = 0, pairs = 0;
+    *found = false;
+    for (;;) {
+        cpoint l = decode_at(w->text, w->len, at);
+        if (!is_letter(l.cp))
+            break;
+        size_t dot = at + l.len;
+        if (dot >= w->len || w->text[dot] != '.')
+            break;
+        if (!grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + l.len, 1))
+            return KB_ERR_NOMEM;
+        memcpy(w->tk->raw + raw_len, w->text + at, l.len);
+        raw_len += l.len;
+        pairs++;
+        at = dot + 1;
+    }
+    if (pairs < 2 || (at < w->len && is_word(decode_at(w->text, w->len, at).cp)))
+        return 0;
+    *found = true;
+    int rc = emit(w, w->tk->raw, raw_len, *i, at, w->pos++, 0);
+    *i = at;
+    return rc;
+}
+
+/* True when the comma at byte i is a thousands separator: exactly three
+ * digits follow, then no further digit. */
+static bool group_comma(const char *text, size_t len, size_t i)
+{
+    for (size_t k = 1; k <= 3; k++)
+        if (i + k >= len || text[i + k] < '0' || text[i + k] > '9')
+            return false;
+    return i + 4 >= len || text[i + 4] < '0' || text[i + 4] > '9';
+}
+
+/* A word or number starting at byte i. */
+static int word(walk *w, size_t *i)
+{
+    size_t start = *i, end = *i, raw_len = 0, at = *i;
+    int32_t last = -1;
+    bool digits = is_digit(decode_at(w->text, w->len, *i).cp);
+    while (at < w->len) {
+        cpoint c = decode_at(w->text, w->len, at);
+        bool skip = false; /* a joiner kept out of the term */
+        if (is_word(c.cp)) {
+            /* part of the word */
+        } else if (last >= 0 && at + c.len < w->len) {
+            cpoint next = decode_at(w->text, w->len, at + c.len);
+            bool joins = false;
+            if (is_apostrophe(c.cp))
+                joins = is_letter(last) && is_letter(next.cp);
+            else if (c.cp == '_')
+                joins = is_word(last) && is_word(next.cp);
+            else if (c.cp == '.')
+                joins = is_digit(last) && is_digit(next.cp);
+            else if (c.cp == ',')
+                joins = is_digit(last) && group_comma(w->text, w->len, at);
+            if (!joins)
+                break;
+            skip = c.cp == ',';
+        } else {
+            break;
+        }
+        if (!skip) {
+            if (!grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + c.len, 1))
+                return KB_ERR_NOMEM;
+            memcpy(w->tk->raw + raw_len, w->text + at, c.len);
+            raw_len += c.len;
+        }
+        last = c.cp;
+        at += c.len;
+        end = at;
+    }
+    *i = end;
+    return emit(w, w->tk->raw, raw_len, start, end, w->pos++,
+                digits ? KB_TOKEN_NUMBER : 0);
+}
+
+kb_status kb_tokenize(kb_tokenizer *tk, const char *text, size_t len,
+                      kb_token_fn fn, void *ctx)
+{
+    walk w = {tk, text, len, fn, ctx, 0};
+    size_t i = 0;
+    int rc = 0;
+    while (i < len && rc == 0) {
+        cpoint c = decode_at(text, len, i);
+        if (c.cp >= 0 && is_cjk(c.cp)) {
+            rc = cjk_run(&w, &i);
+        } else if (is_word(c.cp)) {
+            bool found = false;
+            rc = is_letter(c.cp) ? acronym(&w, &i, &found) : 0;
+            if (rc == 0 && !found)
+                rc = word(&w, &i);
+        } else {
+            i += c.len;
+        }
+    }
+    return (kb_status)rc;
+}
