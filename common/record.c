@@ -67,6 +67,9 @@ void kb_record_encode(const kb_record *r, kb_buf *out)
     put_varint(out, r->line_end);
     put_varint(out, r->byte_start);
     put_varint(out, r->byte_end);
+    put_varint(out, r->col.bytes);
+    put_varint(out, r->col.cps);
+    put_varint(out, r->col.utf16);
     put_str(out, r->path);
     put_str(out, r->heading);
     put_str(out, r->text);
@@ -81,6 +84,9 @@ kb_status kb_record_decode(const char *data, size_t len, kb_record *r)
     r->line_end = (unsigned)get_varint(&rd);
     r->byte_start = (size_t)get_varint(&rd);
     r->byte_end = (size_t)get_varint(&rd);
+    r->col.bytes = (size_t)get_varint(&rd);
+    r->col.cps = (size_t)get_varint(&rd);
+    r->col.utf16 = (size_t)get_varint(&rd);
     r->path = get_str(&rd);
     r->heading = get_str(&rd);
     r->text = get_str(&rd);
@@ -120,4 +126,16 @@ uint64_t kb_hash64(const void *data, size_t len)
         h *= 0x100000001b3ull;
     }
     return h;
+}
+
+void kb_column_advance(kb_column *c, const char *text, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)text;
+    c->bytes += n;
+    for (size_t i = 0; i < n; i++) {
+        if ((p[i] & 0xC0) == 0x80)
+            continue; /* continuation byte */
+        c->cps++;
+        c->utf16 += p[i] >= 0xF0 ? 2 : 1; /* beyond the BMP: a surrogate pair */
+    }
 }

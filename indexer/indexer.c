@@ -151,7 +151,11 @@ static int add_passage(void *ctx, const kb_passage *p)
                      add_token, ix);
     kb_record r = {{ix->rel, strlen(ix->rel)}, p->heading,
                    {ix->text + p->byte_start, p->byte_end - p->byte_start},
-                   p->line_start, p->line_end, p->byte_start, p->byte_end};
+                   p->line_start, p->line_end, p->byte_start, p->byte_end, {0, 0, 0}};
+    size_t bol = p->byte_start; /* a window can start inside a line */
+    while (bol > 0 && ix->text[bol - 1] != '\n')
+        bol--;
+    kb_column_advance(&r.col, ix->text + bol, p->byte_start - bol);
     kb_buf_reset(&ix->scratch);
     kb_record_encode(&r, &ix->scratch);
     file_term(&ix->term, ix->rel);

@@ -1,1 +1,255 @@
-int main(void){return 0;}
+/* kbsearch: the command line over kb_search and the printers. */
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../cli/cli.h"
+#include "kbsearch/buf.h"
+#include "kbsearch/printer.h"
+#include "kbsearch/search.h"
+
+static const char usage[] =
+    "Usage: kbsearch [OPTION]... QUERY...\n"
+    "       kbsearch [OPTION]... --batch FILE\n"
+    "Rank the passages of an index made by kbindex against QUERY (all the\n"
+    "words together are one query) and print the best ones.\n"
+    "\n"
+    "Query: words are ORed and ranked (passages with more of them first);\n"
+    "\"quoted words\" are a phrase; -word leaves out passages with the word.\n"
+    "\n"
+    "Options:\n"
+    "      --db PATH         the index (default: .kbsearch/ in this folder or the\n"
+    "                        nearest parent that has one, else $KBSEARCH_DB)\n"
+    "  -n, --limit N         print at most N passages per query (default 10)\n"
+    "      --color WHEN      auto (default: on a terminal, unless NO_COLOR is\n"
+    "                        set), always or never\n"
+    "      --json            JSON Lines instead of text (see docs/output.md)\n"
+    "      --batch FILE      run one query per line of FILE ('-': stdin), as\n"
+    "                        QID<TAB>QUERY or a bare QUERY (its QID is the line\n"
+    "                        number); blank lines and lines starting with # are\n"
+    "                        skipped; the index is opened once\n"
+    "  -h, --help            show this help and exit\n"
+    "  -V, --version         show the version and exit\n"
+    "\n"
+    "Output: per passage, PATH:FIRST-LAST (lines; PATH relative to the current\n"
+    "folder when possible) and a snippet with the matched words highlighted\n"
+    "when coloured.  Diagnostics go to stderr as 'kbsearch: CONTEXT: MESSAGE'.\n"
+    "Exit status: 0 when something matched, 1 when nothing did, 2 on error\n"
+    "(also when one query of a batch failed).\n";
+
+enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+
+typedef struct {
+    const char *db;
+    size_t limit;
+    int color;
+    int json;
+    const char *batch;
+} options;
+
+/* What running the queries came to. */
+typedef struct {
+    int matched;
+    int failed;
+    kb_status fatal; /* an output or index error that ends the run */
+} outcome;
+
+static double now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const char *qid,
+                      const char *text, outcome *res)
+{
+    double t0 = now_ms();
+    kb_hits *hits = NULL;
+    kb_search_opts so = {o->limit};
+    kb_status st = kb_search(s, text, strlen(text), &so, &hits);
+    kb_print_query pq = {qid, text, hits ? kb_hits_query(hits) : NULL};
+    kb_status out = pr->begin(pr, &pq);
+    if (st) {
+        kb_cli_diag("kbsearch", o->batch ? qid : "query", "%s", kb_searcher_last_error(s));
+        if (!out)
+            out = pr->error(pr, &pq, kb_searcher_last_error(s));
+        res->failed = 1;
+        if (st != KB_ERR_QUERY)
+            res->fatal = st;
+    }
+    for (size_t i = 0; pq.parsed && i < pq.parsed->nwarnings; i++)
+        kb_cli_diag("kbsearch", "query", "%s", pq.parsed->warnings[i]);
+    size_t n = kb_hits_count(hits);
+    for (size_t i = 0; i < n && !out; i++)
+        out = pr->hit(pr, &pq, kb_hits_get(hits, i));
+    if (!out)
+        out = pr->end(pr, &pq, n, now_ms() - t0);
+    res->matched |= n > 0;
+    if (out)
+        res->fatal = out;
+    kb_hits_free(hits);
+}
+
+/* One query per line: "QID<TAB>QUERY" or "QUERY" (QID = line number). */
+static void run_batch(kb_searcher *s, kb_printer *pr, const options *o, outcome *res)
+{
+    FILE *in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r");
+    if (!in) {
+        kb_cli_diag("kbsearch", o->batch, "cannot open the batch file: %m");
+        res->fatal = KB_ERR_IO;
+        return;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long lineno = 0;
+    while (!res->fatal && (n = getline(&line, &cap, in)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0 || line[0] == '#')
+            continue;
+        char qid[32], *text = line, *tab = strchr(line, '\t');
+        snprintf(qid, sizeof qid, "%lu", lineno);
+        if (tab) {
+            *tab = '\0';
+            text = tab + 1;
+        }
+        run_query(s, pr, o, tab ? line : qid, text, res);
+    }
+    if (ferror(in)) {
+        kb_cli_diag("kbsearch", o->batch, "reading the batch file failed");
+        res->fatal = KB_ERR_IO;
+    }
+    free(line);
+    if (in != stdin)
+        fclose(in);
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, NULL, 'd'},
+        {"limit", required_argument, NULL, 'n'},
+        {"color", required_argument, NULL, 'c'},
+        {"colour", required_argument, NULL, 'c'},
+        {"json", no_argument, NULL, 'j'},
+        {"batch", required_argument, NULL, 'b'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    static const kb_cli_choice colors[] = {
+        {"always", COLOR_ALWAYS}, {"auto", COLOR_AUTO}, {"never", COLOR_NEVER}};
+    unsigned long v;
+    int c;
+    while ((c = getopt_long(argc, argv, "n:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd': o->db = optarg; break;
+        case 'n':
+            if (!kb_cli_number("kbsearch", "--limit", optarg, 100000, &v))
+                return KB_EXIT_ERROR;
+            o->limit = v;
+            break;
+        case 'c':
+            if (!kb_cli_decode("kbsearch", "--color", optarg, colors, 3, &o->color))
+                return KB_EXIT_ERROR;
+            break;
+        case 'j': o->json = 1; break;
+        case 'b': o->batch = optarg; break;
+        case 'h': fputs(usage, stdout); return 0;
+        case 'V': puts("kbsearch " KB_VERSION); return 0;
+        default:
+            fputs("Try 'kbsearch --help' for more information.\n", stderr);
+            return KB_EXIT_ERROR;
+        }
+    }
+    if (!o->batch && optind == argc) {
+        kb_cli_diag("kbsearch", NULL, "no query given (try 'kbsearch --help')");
+        return KB_EXIT_ERROR;
+    }
+    if (o->batch && optind < argc) {
+        kb_cli_diag("kbsearch", argv[optind], "a query cannot be given with --batch");
+        return KB_EXIT_ERROR;
+    }
+    return -1;
+}
+
+static kb_searcher *open_index(const options *o, const char *cwd)
+{
+    kb_buf path = KB_BUF_INIT;
+    kb_status st = o->db ? (kb_buf_puts(&path, o->db), kb_buf_status(&path))
+                         : kb_find_index(cwd, &path);
+    kb_searcher *s = NULL;
+    if (st == KB_ERR_NOT_FOUND) {
+        kb_cli_diag("kbsearch", NULL, "no index found in %s or its parents, and KBSEARCH_DB is "
+                    "not set: run 'kbindex DIR' first, or give --db PATH", cwd);
+    } else if (st) {
+        kb_cli_diag("kbsearch", NULL, "%s", kb_status_str(st));
+    } else {
+        char *msg = NULL;
+        if ((st = kb_searcher_open(path.data, &s, &msg))) {
+            if (st == KB_ERR_NOT_FOUND)
+                kb_cli_diag("kbsearch", path.data, "no index here: run kbindex to create it");
+            else
+                kb_cli_diag("kbsearch", NULL, "%s", msg ? msg : kb_status_str(st));
+        }
+        free(msg);
+    }
+    kb_buf_free(&path);
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    options o = {NULL, 10, COLOR_AUTO, 0, NULL};
+    int rc = parse_args(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    char cwd[PATH_MAX];
+    if (!getcwd(cwd, sizeof cwd)) {
+        kb_cli_diag("kbsearch", NULL, "cannot tell the current folder: %m");
+        return KB_EXIT_ERROR;
+    }
+    kb_searcher *s = open_index(&o, cwd);
+    if (!s)
+        return KB_EXIT_ERROR;
+    const char *no_color = getenv("NO_COLOR");
+    bool color = o.color == COLOR_ALWAYS ||
+                 (o.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(no_color && *no_color));
+    kb_printer_opts po = {stdout, kb_searcher_root(s), cwd, color && !o.json, o.batch != NULL};
+    kb_printer *pr = NULL;
+    kb_status st = o.json ? kb_printer_json_new(&po, &pr) : kb_printer_text_new(&po, &pr);
+    outcome res = {0, 0, st};
+    if (!st && o.batch) {
+        run_batch(s, pr, &o, &res);
+    } else if (!st) {
+        kb_buf q = KB_BUF_INIT;
+        for (int i = optind; i < argc; i++) {
+            kb_buf_puts(&q, i > optind ? " " : "");
+            kb_buf_puts(&q, argv[i]);
+        }
+        if (kb_buf_status(&q))
+            res.fatal = KB_ERR_NOMEM;
+        else
+            run_query(s, pr, &o, "1", q.data, &res);
+        kb_buf_free(&q);
+    }
+    if (pr && !res.fatal && (st = pr->finish(pr)))
+        res.fatal = st;
+    if (res.fatal == KB_ERR_IO)
+        kb_cli_diag("kbsearch", "output", "write error");
+    else if (res.fatal && res.fatal != KB_ERR_QUERY && !res.failed)
+        kb_cli_diag("kbsearch", NULL, "%s", kb_status_str(res.fatal));
+    if (pr)
+        pr->destroy(pr);
+    kb_searcher_free(s);
+    if (res.fatal || res.failed)
+        return KB_EXIT_ERROR;
+    return res.matched ? KB_EXIT_MATCH : KB_EXIT_NO_MATCH;
+}

@@ -1,1 +1,209 @@
+/* The JSON Lines printer: one flat object per line, for scripts, editors
+ * and ../shared/eval/score.py.  Text that is not valid UTF-8 is written as
+ * {"bytes":"<base64>"} so the output is always valid JSON and never
+ * silently altered. */
+#include <stdlib.h>
+#include <string.h>
 
+#include "kbsearch/printer.h"
+#include "kbsearch/utf8.h"
+
+#define KB_JSON_VERSION 1
+
+typedef struct {
+    kb_printer base;
+    kb_printer_opts o;
+    kb_buf line;
+    size_t queries, matched, errors;
+    double elapsed_ms;
+} json_printer;
+
+static void base64(kb_buf *b, const unsigned char *p, size_t n)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        char out[4] = {tab[v >> 18], tab[(v >> 12) & 63], i + 1 < n ? tab[(v >> 6) & 63] : '=',
+                       i + 2 < n ? tab[v & 63] : '='};
+        kb_buf_add(b, out, 4);
+    }
+}
+
+static void json_str(kb_buf *b, const char *p, size_t n)
+{
+    if (!kb_utf8_valid(p, n, NULL)) {
+        kb_buf_puts(b, "{\"bytes\":\"");
+        base64(b, (const unsigned char *)p, n);
+        kb_buf_puts(b, "\"}");
+        return;
+    }
+    kb_buf_add(b, "\"", 1);
+    size_t from = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+            continue;
+        kb_buf_add(b, p + from, i - from);
+        from = i + 1;
+        switch (c) {
+        case '"': kb_buf_puts(b, "\\\""); break;
+        case '\\': kb_buf_puts(b, "\\\\"); break;
+        case '\n': kb_buf_puts(b, "\\n"); break;
+        case '\r': kb_buf_puts(b, "\\r"); break;
+        case '\t': kb_buf_puts(b, "\\t"); break;
+        default: kb_buf_printf(b, "\\u%04x", c); break;
+        }
+    }
+    kb_buf_add(b, p + from, n - from);
+    kb_buf_add(b, "\"", 1);
+}
+
+static void key_str(kb_buf *b, const char *key, const char *p, size_t n)
+{
+    kb_buf_printf(b, ",\"%s\":", key);
+    json_str(b, p, n);
+}
+
+static kb_status flush(json_printer *j)
+{
+    kb_buf_add(&j->line, "\n", 1);
+    kb_status st = kb_buf_status(&j->line);
+    if (!st && fwrite(j->line.data, 1, j->line.len, j->o.out) != j->line.len)
+        st = KB_ERR_IO;
+    kb_buf_reset(&j->line);
+    return st;
+}
+
+static void head(json_printer *j, const char *type, const kb_print_query *q)
+{
+    kb_buf_printf(&j->line, "{\"type\":\"%s\"", type);
+    key_str(&j->line, "qid", q->qid, strlen(q->qid));
+}
+
+static kb_status json_begin(kb_printer *p, const kb_print_query *q)
+{
+    json_printer *j = (json_printer *)p;
+    j->queries++;
+    kb_buf_printf(&j->line, "{\"type\":\"begin\",\"version\":%d", KB_JSON_VERSION);
+    key_str(&j->line, "qid", q->qid, strlen(q->qid));
+    key_str(&j->line, "query", q->text, strlen(q->text));
+    kb_buf_puts(&j->line, ",\"warnings\":[");
+    for (size_t i = 0; q->parsed && i < q->parsed->nwarnings; i++) {
+        if (i)
+            kb_buf_add(&j->line, ",", 1);
+        json_str(&j->line, q->parsed->warnings[i], strlen(q->parsed->warnings[i]));
+    }
+    kb_buf_puts(&j->line, "]}");
+    return flush(j);
+}
+
+/* Line and 1-based columns of offset `off` in the passage. */
+static void span_position(const kb_hit *h, size_t off, unsigned *line, kb_column *col)
+{
+    const char *t = h->rec.text.p;
+    size_t bol = 0;
+    *line = h->rec.line_start;
+    for (size_t i = 0; i < off; i++) {
+        if (t[i] == '\n') {
+            (*line)++;
+            bol = i + 1;
+        }
+    }
+    *col = bol ? (kb_column){0, 0, 0} : h->rec.col;
+    kb_column_advance(col, t + bol, off - bol);
+}
+
+static void spans(json_printer *j, const kb_hit *h)
+{
+    kb_buf *b = &j->line;
+    kb_buf_puts(b, ",\"spans\":[");
+    for (size_t i = 0; i < h->snippet.nspans; i++) {
+        const kb_span *s = &h->snippet.spans[i];
+        unsigned line;
+        kb_column col;
+        span_position(h, s->start, &line, &col);
+        kb_buf_printf(b, "%s{\"byte_start\":%zu,\"byte_end\":%zu,\"line\":%u,"
+                         "\"col_byte\":%zu,\"col_cp\":%zu,\"col_utf16\":%zu",
+                      i ? "," : "", h->rec.byte_start + s->start, h->rec.byte_start + s->end,
+                      line, col.bytes + 1, col.cps + 1, col.utf16 + 1);
+        key_str(b, "text", h->rec.text.p + s->start, s->end - s->start);
+        if (s->snip_start == KB_NOT_IN_SNIPPET)
+            kb_buf_puts(b, ",\"snippet_start\":null,\"snippet_end\":null}");
+        else
+            kb_buf_printf(b, ",\"snippet_start\":%zu,\"snippet_end\":%zu}", s->snip_start,
+                          s->snip_end);
+    }
+    kb_buf_puts(b, "]");
+}
+
+static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *h)
+{
+    json_printer *j = (json_printer *)p;
+    kb_buf abs = KB_BUF_INIT;
+    kb_buf_printf(&abs, "%s/", j->o.root);
+    kb_buf_add(&abs, h->rec.path.p, h->rec.path.n);
+    head(j, "match", q);
+    kb_buf_printf(&j->line, ",\"rank\":%u,\"score\":%.6g", h->rank, h->score);
+    key_str(&j->line, "path", h->rec.path.p, h->rec.path.n);
+    key_str(&j->line, "abspath", abs.data ? abs.data : "", abs.len);
+    kb_buf_free(&abs);
+    kb_buf_printf(&j->line, ",\"line_start\":%u,\"line_end\":%u,\"byte_start\":%zu,\"byte_end\":%zu",
+                  h->rec.line_start, h->rec.line_end, h->rec.byte_start, h->rec.byte_end);
+    key_str(&j->line, "heading", h->rec.heading.p, h->rec.heading.n);
+    key_str(&j->line, "title", h->title.p, h->title.n);
+    key_str(&j->line, "snippet", h->snippet.text, h->snippet.len);
+    spans(j, h);
+    kb_buf_puts(&j->line, "}");
+    return flush(j);
+}
+
+static kb_status json_error(kb_printer *p, const kb_print_query *q, const char *message)
+{
+    json_printer *j = (json_printer *)p;
+    j->errors++;
+    head(j, "error", q);
+    key_str(&j->line, "message", message, strlen(message));
+    kb_buf_puts(&j->line, "}");
+    return flush(j);
+}
+
+static kb_status json_end(kb_printer *p, const kb_print_query *q, size_t n, double ms)
+{
+    json_printer *j = (json_printer *)p;
+    j->matched += n > 0;
+    j->elapsed_ms += ms;
+    head(j, "end", q);
+    kb_buf_printf(&j->line, ",\"matches\":%zu,\"elapsed_ms\":%.3f}", n, ms);
+    return flush(j);
+}
+
+static kb_status json_finish(kb_printer *p)
+{
+    json_printer *j = (json_printer *)p;
+    kb_buf_printf(&j->line, "{\"type\":\"summary\",\"queries\":%zu,\"matched\":%zu,\"errors\":%zu,"
+                            "\"elapsed_ms\":%.3f}",
+                  j->queries, j->matched, j->errors, j->elapsed_ms);
+    kb_status st = flush(j);
+    return st ? st : fflush(j->o.out) ? KB_ERR_IO : KB_OK;
+}
+
+static void json_destroy(kb_printer *p)
+{
+    json_printer *j = (json_printer *)p;
+    if (!j)
+        return;
+    kb_buf_free(&j->line);
+    free(j);
+}
+
+kb_status kb_printer_json_new(const kb_printer_opts *o, kb_printer **out)
+{
+    json_printer *j = calloc(1, sizeof *j);
+    *out = (kb_printer *)j;
+    if (!j)
+        return KB_ERR_NOMEM;
+    j->base = (kb_printer){json_begin, json_hit, json_error, json_end, json_finish, json_destroy};
+    j->o = *o;
+    return KB_OK;
+}

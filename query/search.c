@@ -1,1 +1,419 @@
+/* The searcher: query text -> engine query -> candidates -> ranked hits. */
+#include "kbsearch/search.h"
 
+#include <math.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kbsearch/buf.h"
+#include "kbsearch/index.h"
+#include "kbsearch/indexer.h"
+#include "kbsearch/match.h"
+
+/* Weight of a word's exact form on top of its stem, so that the surface
+ * form the user typed ranks above its morphological variants. */
+#define EXACT_BONUS 0.25
+
+/* BM25 parameters for passages. */
+static const kb_bm25 passage_bm25 = {1.2, 0.5};
+
+struct kb_searcher {
+    kb_db *db;
+    kb_tokenizer *tk;
+    kb_stemmer *stemmer; /* NULL for language "none" */
+    char *root;
+    kb_buf error;
+};
+
+struct kb_hits {
+    kb_query *query;
+    kb_results *results; /* owns the bytes the records point into */
+    kb_hit *hits;
+    size_t n;
+    char **titles;       /* file metadata values the titles point into */
+};
+
+/* A candidate being re-ranked. */
+typedef struct {
+    size_t index; /* in the results */
+    unsigned docid;
+    double score;
+} cand;
+
+/* Allocations behind one kb_xq tree, freed together. */
+typedef struct {
+    void **blocks;
+    size_t n, cap;
+    bool failed;
+} pool;
+
+static void *pool_alloc(pool *p, size_t size)
+{
+    if (p->failed)
+        return NULL;
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? p->cap * 2 : 16;
+        void **b = realloc(p->blocks, cap * sizeof *b);
+        if (!b) {
+            p->failed = true;
+            return NULL;
+        }
+        p->blocks = b;
+        p->cap = cap;
+    }
+    void *m = calloc(1, size ? size : 1);
+    if (!m)
+        p->failed = true;
+    else
+        p->blocks[p->n++] = m;
+    return m;
+}
+
+static void pool_free(pool *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        free(p->blocks[i]);
+    free(p->blocks);
+}
+
+static kb_xq *kids(pool *p, kb_xq *parent, kb_xq_op op, size_t n)
+{
+    parent->op = op;
+    parent->nkids = n;
+    kb_xq *k = pool_alloc(p, n * sizeof *k);
+    parent->kids = k;
+    return k;
+}
+
+static void term_xq(kb_xq *x, const char *term, size_t len)
+{
+    x->op = KB_XQ_TERM;
+    x->term = term;
+    x->term_len = len;
+}
+
+/* A word: its stem (all variants), plus a little for the exact form. */
+static void word_xq(pool *p, const kb_qterm *t, kb_xq *x)
+{
+    if (!t->stem) {
+        term_xq(x, t->term, t->len);
+        return;
+    }
+    char *z = pool_alloc(p, t->stem_len + 2);
+    kb_xq *k = kids(p, x, KB_XQ_OR, 2);
+    if (!z || !k)
+        return;
+    z[0] = 'Z';
+    memcpy(z + 1, t->stem, t->stem_len);
+    term_xq(&k[0], z, t->stem_len + 1);
+    kb_xq *exact = kids(p, &k[1], KB_XQ_SCALE, 1);
+    k[1].scale = EXACT_BONUS;
+    if (exact)
+        term_xq(exact, t->term, t->len);
+}
+
+/* A phrase scores as the phrase plus its words, so that passages with the
+ * words but not the phrase still come (after the ones with the phrase). */
+static void leaf_xq(pool *p, const kb_qnode *n, kb_xq *x)
+{
+    if (n->kind == KB_Q_TERM) {
+        word_xq(p, &n->terms[0], x);
+        return;
+    }
+    kb_xq *k = kids(p, x, KB_XQ_OR, n->nterms + 1);
+    kb_xq *ph = k ? kids(p, &k[0], KB_XQ_PHRASE, n->nterms) : NULL;
+    if (!ph)
+        return;
+    for (size_t i = 0; i < n->nterms; i++) {
+        term_xq(&ph[i], n->terms[i].term, n->terms[i].len);
+        word_xq(p, &n->terms[i], &k[i + 1]);
+    }
+}
+
+static void query_xq(pool *p, const kb_query *q, kb_xq *root)
+{
+    size_t npos = 0, nneg = 0;
+    for (size_t i = 0; i < q->root.nkids; i++)
+        *(q->root.kids[i].kind == KB_Q_NOT ? &nneg : &npos) += 1;
+    kb_xq *pos = root, *neg = NULL;
+    if (nneg) {
+        kb_xq *k = kids(p, root, KB_XQ_AND_NOT, 2);
+        if (!k)
+            return;
+        pos = &k[0];
+        neg = &k[1];
+    }
+    kb_xq *pk = kids(p, pos, KB_XQ_OR, npos);
+    kb_xq *nk = neg ? kids(p, neg, KB_XQ_OR, nneg) : NULL;
+    if (!pk || (neg && !nk))
+        return;
+    for (size_t i = 0; i < q->root.nkids; i++) {
+        const kb_qnode *n = &q->root.kids[i];
+        if (n->kind == KB_Q_NOT)
+            leaf_xq(p, &n->kids[0], nk++);
+        else
+            leaf_xq(p, n, pk++);
+    }
+}
+
+static kb_status set_error(kb_searcher *s, kb_status st, const char *fmt, const char *arg)
+{
+    kb_buf_reset(&s->error);
+    kb_buf_printf(&s->error, fmt, arg);
+    return st;
+}
+
+kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg)
+{
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    kb_searcher *s = calloc(1, sizeof *s);
+    if (!s)
+        return KB_ERR_NOMEM;
+    char *msg = NULL, *schema = NULL, *language = NULL;
+    kb_status st = kb_db_open(db_path, KB_DB_READ, &s->db, &msg);
+    if (!st)
+        st = kb_tokenizer_new(&s->tk);
+    if (!st)
+        st = kb_db_get_meta(s->db, KB_META_SCHEMA, &schema, NULL);
+    if (!st)
+        st = kb_db_get_meta(s->db, KB_META_LANGUAGE, &language, NULL);
+    if (!st)
+        st = kb_db_get_meta(s->db, KB_META_ROOT, &s->root, NULL);
+    if (!st && !msg && s->db && atoi(schema) != KB_SCHEMA_VERSION) {
+        kb_buf b = KB_BUF_INIT;
+        kb_buf_printf(&b, "index at %s has schema '%s', this kbsearch reads %d: run kbindex again "
+                          "after removing the index folder", db_path, schema, KB_SCHEMA_VERSION);
+        msg = b.data;
+        st = KB_ERR_VERSION;
+    }
+    if (!st && *language && strcmp(language, "none") != 0)
+        st = kb_stemmer_new(language, &s->stemmer, &msg);
+    if (st && !msg && s->db) {
+        kb_buf b = KB_BUF_INIT;
+        kb_buf_printf(&b, "opening index at %s: %s", db_path, kb_db_last_error(s->db));
+        msg = b.data;
+    }
+    free(schema);
+    free(language);
+    if (st) {
+        if (errmsg)
+            *errmsg = msg;
+        else
+            free(msg);
+        kb_searcher_free(s);
+        return st;
+    }
+    *out = s;
+    return KB_OK;
+}
+
+void kb_searcher_free(kb_searcher *s)
+{
+    if (!s)
+        return;
+    kb_db_close(s->db);
+    kb_tokenizer_free(s->tk);
+    kb_stemmer_free(s->stemmer);
+    free(s->root);
+    kb_buf_free(&s->error);
+    free(s);
+}
+
+const char *kb_searcher_last_error(const kb_searcher *s)
+{
+    return s->error.len ? s->error.data : "";
+}
+
+const char *kb_searcher_root(const kb_searcher *s)
+{
+    return s->root;
+}
+
+size_t kb_hits_count(const kb_hits *h)
+{
+    return h ? h->n : 0;
+}
+
+const kb_hit *kb_hits_get(const kb_hits *h, size_t i)
+{
+    return h && i < h->n ? &h->hits[i] : NULL;
+}
+
+const kb_query *kb_hits_query(const kb_hits *h)
+{
+    return h->query;
+}
+
+void kb_hits_free(kb_hits *h)
+{
+    if (!h)
+        return;
+    for (size_t i = 0; i < h->n; i++) {
+        kb_snippet_free(&h->hits[i].snippet);
+        free(h->titles[i]);
+    }
+    free(h->hits);
+    free(h->titles);
+    kb_results_free(h->results);
+    kb_query_free(h->query);
+    free(h);
+}
+
+/* IDF weight of each leaf, for coverage: rare words count for more. */
+static kb_status leaf_weights(kb_searcher *s, const kb_matcher *m, double *w)
+{
+    unsigned n = 0;
+    kb_status st = kb_db_doc_count(s->db, &n);
+    kb_buf term = KB_BUF_INIT;
+    for (size_t l = 0; l < kb_matcher_leaf_count(m) && !st; l++) {
+        const kb_qnode *leaf = kb_matcher_leaf(m, l);
+        w[l] = 0;
+        for (size_t i = 0; i < leaf->nterms && !st; i++) {
+            const kb_qterm *t = &leaf->terms[i];
+            kb_buf_reset(&term);
+            if (t->stem) {
+                kb_buf_add(&term, "Z", 1);
+                kb_buf_add(&term, t->stem, t->stem_len);
+            } else {
+                kb_buf_add(&term, t->term, t->len);
+            }
+            unsigned df = 0;
+            st = kb_buf_status(&term);
+            if (!st)
+                st = kb_db_term_freq(s->db, term.data, term.len, &df);
+            w[l] += log(1.0 + (double)n / (df ? df : 1));
+        }
+    }
+    kb_buf_free(&term);
+    return st;
+}
+
+static double coverage(const kb_matches *mm, const double *w, size_t nleaves)
+{
+    double got = 0, all = 0;
+    for (size_t l = 0; l < nleaves; l++) {
+        all += w[l];
+        got += w[l] * mm->leaf_hit[l] / 2.0;
+    }
+    return all > 0 ? got / all : 0;
+}
+
+static int by_score(const void *a, const void *b)
+{
+    const cand *x = a, *y = b;
+    if (x->score != y->score)
+        return x->score > y->score ? -1 : 1;
+    return x->docid < y->docid ? -1 : x->docid > y->docid;
+}
+
+static kb_status file_title(kb_searcher *s, kb_hits *h, size_t i)
+{
+    kb_hit *hit = &h->hits[i];
+    kb_buf key = KB_BUF_INIT;
+    kb_buf_puts(&key, KB_FILE_META_PREFIX);
+    kb_buf_add(&key, hit->rec.path.p, hit->rec.path.n);
+    size_t len = 0;
+    kb_status st = kb_buf_status(&key);
+    if (!st)
+        st = kb_db_get_meta(s->db, key.data, &h->titles[i], &len);
+    kb_buf_free(&key);
+    kb_file_entry e;
+    hit->title = (kb_str){"", 0};
+    if (!st && kb_file_entry_decode(h->titles[i], len, &e) == KB_OK)
+        hit->title = e.title;
+    return st;
+}
+
+/* Re-scores the candidates and fills h->hits with the best `limit`. */
+static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, size_t limit)
+{
+    size_t n = kb_results_count(h->results), nleaves = kb_matcher_leaf_count(m);
+    cand *c = calloc(n ? n : 1, sizeof *c);
+    double *w = calloc(nleaves ? nleaves : 1, sizeof *w);
+    kb_status st = !c || !w ? KB_ERR_NOMEM : leaf_weights(s, m, w);
+    for (size_t i = 0; i < n && !st; i++) {
+        kb_result r;
+        kb_record rec;
+        kb_matches mm;
+        kb_results_get(h->results, i, &r);
+        if (kb_record_decode(r.data, r.data_len, &rec) != KB_OK) {
+            st = set_error(s, KB_ERR_CORRUPT, "%s", "a passage record in the index is damaged: "
+                                                    "remove the index folder and run kbindex");
+            break;
+        }
+        if ((st = kb_match(m, rec.text.p, rec.text.n, &mm)))
+            break;
+        double cov = coverage(&mm, w, nleaves);
+        c[i] = (cand){i, r.docid, r.weight * (KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * cov * cov)};
+    }
+    if (!st) {
+        qsort(c, n, sizeof *c, by_score);
+        size_t keep = n < limit ? n : limit;
+        h->hits = calloc(keep ? keep : 1, sizeof *h->hits);
+        h->titles = calloc(keep ? keep : 1, sizeof *h->titles);
+        if (!h->hits || !h->titles)
+            st = KB_ERR_NOMEM;
+        else
+            h->n = keep;
+    }
+    for (size_t i = 0; i < h->n && !st; i++) {
+        kb_hit *hit = &h->hits[i];
+        kb_result r;
+        kb_matches mm;
+        kb_results_get(h->results, c[i].index, &r);
+        kb_record_decode(r.data, r.data_len, &hit->rec);
+        hit->rank = (unsigned)i + 1;
+        hit->score = c[i].score;
+        st = kb_match(m, hit->rec.text.p, hit->rec.text.n, &mm);
+        if (!st)
+            st = kb_snippet_make(hit->rec.text.p, hit->rec.text.n, &mm, &hit->snippet);
+        if (!st)
+            st = file_title(s, h, i);
+    }
+    free(c);
+    free(w);
+    return st;
+}
+
+kb_status kb_search(kb_searcher *s, const char *query, size_t len,
+                    const kb_search_opts *opts, kb_hits **out)
+{
+    *out = NULL;
+    kb_buf_reset(&s->error);
+    kb_hits *h = calloc(1, sizeof *h);
+    if (!h)
+        return set_error(s, KB_ERR_NOMEM, "%s", "out of memory");
+    char *msg = NULL;
+    kb_status st = kb_query_parse(query, len, s->tk, s->stemmer, &h->query, &msg);
+    if (st) {
+        set_error(s, st, "%s", msg ? msg : kb_status_str(st));
+        free(msg);
+        kb_hits_free(h);
+        return st;
+    }
+    pool p = {0};
+    kb_xq root = {0};
+    query_xq(&p, h->query, &root);
+    kb_matcher *m = NULL;
+    size_t depth = opts->limit > KB_RERANK_DEPTH ? opts->limit : KB_RERANK_DEPTH;
+    if (p.failed)
+        st = set_error(s, KB_ERR_NOMEM, "%s", "out of memory");
+    else if ((st = kb_db_search(s->db, &root, &passage_bm25, depth, &h->results)))
+        set_error(s, st, "%s", kb_db_last_error(s->db));
+    else if ((st = kb_matcher_new(h->query, s->tk, s->stemmer, &m)))
+        set_error(s, st, "%s", "out of memory");
+    else if ((st = rank(s, h, m, opts->limit)) && !s->error.len)
+        set_error(s, st, "%s", st == KB_ERR_NOMEM ? "out of memory" : kb_db_last_error(s->db));
+    kb_matcher_free(m);
+    pool_free(&p);
+    if (st) {
+        kb_hits_free(h);
+        return st;
+    }
+    kb_buf_reset(&s->error);
+    *out = h;
+    return KB_OK;
+}

@@ -36,7 +36,9 @@ static Xapian::Query build(const kb_xq *q)
     case KB_XQ_SYNONYM: op = Xapian::Query::OP_SYNONYM; break;
     case KB_XQ_TERM: case KB_XQ_SCALE: break;
     }
-    Xapian::termcount window = q->window ? q->window : Xapian::termcount(q->nkids);
+    Xapian::termcount window = 0; // only positional operators take one
+    if (q->op == KB_XQ_PHRASE || q->op == KB_XQ_NEAR)
+        window = q->window ? q->window : Xapian::termcount(q->nkids);
     return Xapian::Query(op, kids.begin(), kids.end(), window);
 }
 

@@ -23,6 +23,19 @@ typedef struct kb_str {
     size_t n;
 } kb_str;
 
+/* A column in the three units editors use, counted from 0 at the start
+ * of a line: bytes (Vim, ripgrep), code points (Emacs), UTF-16 code units
+ * (VS Code, LSP). */
+typedef struct kb_column {
+    size_t bytes;
+    size_t cps;
+    size_t utf16;
+} kb_column;
+
+/* Adds the width of `n` bytes of UTF-8 text to *c (invalid bytes count as
+ * one code point each, as editors show them). */
+void kb_column_advance(kb_column *c, const char *text, size_t n);
+
 /* One passage.  Line numbers are 1-based and inclusive; byte offsets are a
  * [start,end) range in the source file; `text` is exactly those bytes, so
  * an offset into `text` plus byte_start is an offset into the file. */
@@ -34,6 +47,7 @@ typedef struct kb_record {
     unsigned line_end;
     size_t byte_start;
     size_t byte_end;
+    kb_column col;      /* where byte_start lies in its line */
 } kb_record;
 
 /* Appends the encoded record to `out` (check kb_buf_status). */

@@ -1,0 +1,62 @@
+/* printer.h — showing hits.  A printer is a sink (ripgrep's Sink, notmuch's
+ * sprinter): the searcher produces hits, a printer decides how they look.
+ * Printers know nothing about the engine; each back-end writes to the
+ * FILE * it was given and returns KB_ERR_IO when writing fails.
+ *
+ * Call order per query: begin, hit * n, end (or begin, error, end for a
+ * query that could not run); finish once after all queries.
+ */
+#ifndef KBSEARCH_PRINTER_H
+#define KBSEARCH_PRINTER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "kbsearch/search.h"
+#include "kbsearch/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The query a printer is told about. */
+typedef struct kb_print_query {
+    const char *qid;       /* batch id, or "1" for a single query */
+    const char *text;      /* the query as typed, NUL-terminated */
+    const kb_query *parsed;/* NULL when it could not be parsed */
+} kb_print_query;
+
+typedef struct kb_printer kb_printer;
+struct kb_printer {
+    kb_status (*begin)(kb_printer *p, const kb_print_query *q);
+    kb_status (*hit)(kb_printer *p, const kb_print_query *q, const kb_hit *hit);
+    kb_status (*error)(kb_printer *p, const kb_print_query *q, const char *message);
+    kb_status (*end)(kb_printer *p, const kb_print_query *q, size_t nhits, double elapsed_ms);
+    kb_status (*finish)(kb_printer *p);
+    void (*destroy)(kb_printer *p);
+};
+
+typedef struct kb_printer_opts {
+    FILE *out;
+    const char *root;  /* absolute path of the indexed folder */
+    const char *cwd;   /* absolute current folder (paths shown relative to
+                          it when possible), or NULL for root-relative */
+    bool color;        /* ANSI colours and bold matches (text only) */
+    bool batch;        /* several queries: the text printer heads each */
+} kb_printer_opts;
+
+/* Text for people: "path:START-END", then the snippet indented, a blank
+ * line between passages.  Matches are marked only when colouring. */
+kb_status kb_printer_text_new(const kb_printer_opts *o, kb_printer **out);
+
+/* JSON Lines for programs: begin / match / error / end / summary objects
+ * (docs/output.md has the schema). */
+kb_status kb_printer_json_new(const kb_printer_opts *o, kb_printer **out);
+
+/* Writes the path of `rel` (relative to root) as it should be shown: relative
+ * to cwd when the two share a prefix, else absolute.  Check kb_buf_status. */
+void kb_display_path(const char *root, const char *cwd, kb_str rel, kb_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,91 @@
+/* search.h — answering a query against an index: parse, retrieve, rank,
+ * highlight.  What comes out are plain hits a printer can show without
+ * knowing anything about the engine.
+ *
+ * Ranking: the query's words and phrases are ORed and scored with BM25
+ * over passages (so a query whose words never meet still finds the best
+ * partial matches), then the best KB_RERANK_DEPTH candidates are re-scored
+ * by how much of the query they hold:
+ *     score = bm25 * (KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * coverage^2)
+ * where coverage is the IDF-weighted share of the query's leaves that the
+ * passage satisfies (a phrase found only as scattered words counts half).
+ * Passages with more of the distinct query words win, but one with fewer
+ * is never dropped: this is not a strict AND.
+ */
+#ifndef KBSEARCH_SEARCH_H
+#define KBSEARCH_SEARCH_H
+
+#include <stddef.h>
+#include "kbsearch/query.h"
+#include "kbsearch/record.h"
+#include "kbsearch/snippet.h"
+#include "kbsearch/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KB_RERANK_DEPTH 100
+#define KB_COVER_FLOOR 0.1
+
+typedef struct kb_searcher kb_searcher;
+
+/* Finds the index to search, as git finds .git: `.kbsearch/` in `start`
+ * or the nearest parent that has one, else $KBSEARCH_DB.  Appends its
+ * path to *out.  KB_ERR_NOT_FOUND when there is none. */
+kb_status kb_find_index(const char *start, kb_buf *out);
+
+/* Opens the index at db_path for searching, with the stemming language
+ * recorded in it.  On failure: KB_ERR_NOT_FOUND (no index there),
+ * KB_ERR_VERSION (built by an incompatible kbindex), ...; *out is NULL and
+ * *errmsg (if not NULL) a malloc'd message. */
+kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg);
+
+/* Frees the searcher; NULL is accepted. */
+void kb_searcher_free(kb_searcher *s);
+
+/* The message of its last failed call; owned by the searcher. */
+const char *kb_searcher_last_error(const kb_searcher *s);
+
+/* The absolute path of the indexed folder (paths in hits are relative to
+ * it); owned by the searcher. */
+const char *kb_searcher_root(const kb_searcher *s);
+
+typedef struct kb_search_opts {
+    size_t limit;   /* passages to return, at most */
+} kb_search_opts;
+
+/* One ranked passage.  Strings point into the hits (valid until
+ * kb_hits_free) and are not NUL-terminated, except snippet.text. */
+typedef struct kb_hit {
+    unsigned rank;        /* 1-based */
+    double score;
+    kb_record rec;        /* path, heading, text, lines and bytes */
+    kb_str title;         /* the file's title */
+    kb_snippet snippet;   /* excerpt and every match's offsets */
+} kb_hit;
+
+typedef struct kb_hits kb_hits;
+
+/* Runs `len` bytes of query text.  KB_OK with *out set (possibly zero hits),
+ * or KB_ERR_QUERY (nothing to search; the message names the column),
+ * KB_ERR_NOMEM, KB_ERR_CORRUPT, KB_ERR_BACKEND...; the message is then in
+ * kb_searcher_last_error. */
+kb_status kb_search(kb_searcher *s, const char *query, size_t len,
+                    const kb_search_opts *opts, kb_hits **out);
+
+size_t kb_hits_count(const kb_hits *h);
+
+/* Hit i in rank order, or NULL past the end. */
+const kb_hit *kb_hits_get(const kb_hits *h, size_t i);
+
+/* The parsed query (its warnings tell what was repaired). */
+const kb_query *kb_hits_query(const kb_hits *h);
+
+/* Frees hits; NULL is accepted. */
+void kb_hits_free(kb_hits *h);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
