@@ -47,3 +47,12 @@ int kb_cli_number(const char *prog, const char *option, const char *arg,
     *out = v;
     return 1;
 }
+
+void kb_cli_bad_option(const char *prog, int getopt_result, const char *arg)
+{
+    if (getopt_result == ':')
+        kb_cli_diag(prog, arg, "this option needs a value");
+    else
+        kb_cli_diag(prog, arg, "unknown option (a query word starting with '-' goes after --)");
+    fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+}

@@ -13,6 +13,10 @@ enum { KB_EXIT_MATCH = 0, KB_EXIT_NO_MATCH = 1, KB_EXIT_ERROR = 2 };
 void kb_cli_diag(const char *prog, const char *context, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* Reports a getopt failure ('?' unknown option, ':' missing value) for
+ * the option `arg` as written, and how to get help. */
+void kb_cli_bad_option(const char *prog, int getopt_result, const char *arg);
+
 /* One allowed value of an option, for kb_cli_decode. */
 typedef struct kb_cli_choice {
     const char *name;

@@ -47,14 +47,15 @@ int main(int argc, char **argv)
     };
     kb_index_opts opts = {".", NULL, NULL, 0};
     int c;
-    while ((c = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+    opterr = 0; /* our own messages, in our format */
+    while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': opts.db_path = optarg; break;
         case 'L': opts.language = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': puts("kbindex " KB_VERSION); return 0;
         default:
-            fputs("Try 'kbindex --help' for more information.\n", stderr);
+            kb_cli_bad_option("kbindex", c, argv[optind - 1]);
             return KB_EXIT_ERROR;
         }
     }

@@ -20,6 +20,7 @@ static const char usage[] =
     "\n"
     "Query: words are ORed and ranked (passages with more of them first);\n"
     "\"quoted words\" are a phrase; -word leaves out passages with the word.\n"
+    "Options go before the query; put -- before a query that starts with '-'.\n"
     "\n"
     "Options:\n"
     "      --db PATH         the index (default: .kbsearch/ in this folder or the\n"
@@ -148,7 +149,8 @@ static int parse_args(int argc, char **argv, options *o)
         {"always", COLOR_ALWAYS}, {"auto", COLOR_AUTO}, {"never", COLOR_NEVER}};
     unsigned long v;
     int c;
-    while ((c = getopt_long(argc, argv, "n:hV", longopts, NULL)) != -1) {
+    opterr = 0; /* our own messages, in our format */
+    while ((c = getopt_long(argc, argv, "+:n:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': o->db = optarg; break;
         case 'n':
@@ -165,7 +167,7 @@ static int parse_args(int argc, char **argv, options *o)
         case 'h': fputs(usage, stdout); return 0;
         case 'V': puts("kbsearch " KB_VERSION); return 0;
         default:
-            fputs("Try 'kbsearch --help' for more information.\n", stderr);
+            kb_cli_bad_option("kbsearch", c, argv[optind - 1]);
             return KB_EXIT_ERROR;
         }
     }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Text output of real searches on tests/corpus, compared with tests/expected.
+. "$(dirname "$0")/lib.sh"
+copy_corpus
+"$KBINDEX" "$work/kb" >"$work/index.out" 2>"$work/index.err"
+summary <"$work/index.out" >"$work/summary"
+compare "$KB_TESTS/expected/index-summary.txt" "$work/summary"
+compare "$KB_TESTS/expected/index-warnings.txt" "$work/index.err"
+cd "$work/kb/notes"
+{
+    for q in 'strategic flexibility' 'compost' '"latency fell"' 'cafe naive' '東京' '서울' \
+             'tomato -compost' '3.5%' '1250 requests' 'résumé'; do
+        echo "### $q"
+        "$KBSEARCH" --color=never -n 3 $q || echo "(exit $?)"
+    done
+} >"$work/search.txt" 2>&1
+compare "$KB_TESTS/expected/search.txt" "$work/search.txt"
+"$KBSEARCH" --color=always -n 2 compost >"$work/color.txt"
+compare "$KB_TESTS/expected/search-color.txt" "$work/color.txt"
+# Without a terminal and without --color, no escape sequence at all.
+"$KBSEARCH" -n 2 compost | grep -q $'\033' && fail "colour codes written to a pipe"
+NO_COLOR=1 "$KBSEARCH" --color=auto -n 2 compost | grep -q $'\033' && fail "NO_COLOR ignored"
+echo ok
