@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kbsearch finds the index as git finds .git, then $KBSEARCH_DB; paths are
 # shown relative to the current folder.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 copy_corpus
 "$KBINDEX" "$work/kb" >/dev/null 2>&1
 cd "$work/kb/notes"

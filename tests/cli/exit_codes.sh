@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exit statuses and diagnostics of both programs: 0 match, 1 none, 2 error;
 # data on stdout only, diagnostics as "PROG: CONTEXT: MESSAGE" on stderr.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 copy_corpus
 expect_exit 0 "$KBINDEX" "$work/kb" >/dev/null 2>"$work/err"
 grep -qx 'kbindex: skipping misc/binary.txt: binary file (NUL byte at offset 25)' "$work/err" \

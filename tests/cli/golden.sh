@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Text output of real searches on tests/corpus, compared with tests/expected.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 copy_corpus
 "$KBINDEX" "$work/kb" >"$work/index.out" 2>"$work/index.err"
 summary <"$work/index.out" >"$work/summary"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Re-indexing after an edit, a delete and an add answers exactly as a fresh
 # index of the same folder; an unchanged folder is not re-read.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 copy_corpus
 queries=("compost" "strategic flexibility" "tomatoes watering" "latency" "cache" "owners")
 run_all() { # DB OUT

@@ -2,7 +2,7 @@
 # --json: every line parses; every span slices its file to its text and
 # its columns are right in bytes, code points and UTF-16; --batch answers
 # as separate runs do.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
 copy_corpus
 "$KBINDEX" "$work/kb" >/dev/null 2>&1

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # On the real scraped articles in ../shared (when present): "strategic
 # flexibility" finds the articles' passages about it, not page chrome.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/lib.bash"
 shared=$(cd "$KB_TESTS/../../shared" 2>/dev/null && pwd) || { echo "no ../shared: skipped"; exit 77; }
 [ -d "$shared/corpus/seeds" ] || { echo "no seeds: skipped"; exit 77; }
 cp -r "$shared/corpus/seeds" "$work/seeds"
