@@ -2,6 +2,8 @@
  * the length of each byte string that follows. */
 #include "kbsearch/record.h"
 
+#include "kbsearch/utf8.h"
+
 static void put_varint(kb_buf *out, uint64_t v)
 {
     unsigned char b[10];
@@ -130,12 +132,18 @@ uint64_t kb_hash64(const void *data, size_t len)
 
 void kb_column_advance(kb_column *c, const char *text, size_t n)
 {
-    const unsigned char *p = (const unsigned char *)text;
     c->bytes += n;
-    for (size_t i = 0; i < n; i++) {
-        if ((p[i] & 0xC0) == 0x80)
-            continue; /* continuation byte */
+    for (size_t i = 0; i < n;) {
+        size_t bad = 0, len = 1;
+        /* One sequence: its length if valid, else one byte (shown as U+FFFD). */
+        unsigned char b = (unsigned char)text[i];
+        if (b >= 0xC2 && b <= 0xF4) {
+            len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+            if (i + len > n || !kb_utf8_valid(text + i, len, &bad))
+                len = 1;
+        }
         c->cps++;
-        c->utf16 += p[i] >= 0xF0 ? 2 : 1; /* beyond the BMP: a surrogate pair */
+        c->utf16 += len == 4 ? 2 : 1; /* beyond the BMP: a surrogate pair */
+        i += len;
     }
 }

@@ -170,15 +170,18 @@ static unsigned front_matter(const seg *s, kb_str *title)
     if (s->nlines < 2 || trim(line_str(s, 0).p, line_str(s, 0).n).n != 3 ||
         memcmp(line_str(s, 0).p, "---", 3) != 0)
         return 0;
+    kb_str found = {"", 0};
     for (unsigned i = 1; i < s->nlines; i++) {
         kb_str l = trim(line_str(s, i).p, line_str(s, i).n);
-        if (l.n == 3 && (memcmp(l.p, "---", 3) == 0 || memcmp(l.p, "...", 3) == 0))
+        if (l.n == 3 && (memcmp(l.p, "---", 3) == 0 || memcmp(l.p, "...", 3) == 0)) {
+            *title = found;
             return i + 1;
+        }
         if (l.n > 6 && strncasecmp(l.p, "title:", 6) == 0) {
-            kb_str v = trim(l.p + 6, l.n - 6);
-            if (v.n >= 2 && (v.p[0] == '"' || v.p[0] == '\'') && v.p[v.n - 1] == v.p[0])
-                v = (kb_str){v.p + 1, v.n - 2};
-            *title = v;
+            found = trim(l.p + 6, l.n - 6);
+            if (found.n >= 2 && (found.p[0] == '"' || found.p[0] == '\'') &&
+                found.p[found.n - 1] == found.p[0])
+                found = (kb_str){found.p + 1, found.n - 2};
         }
     }
     return 0; /* no closing line: not front matter */
@@ -259,6 +262,8 @@ static unsigned line_of(const seg *s, size_t off)
 
 static int emit(seg *s, size_t start, size_t end, kb_str heading)
 {
+    while (start < end && is_space(s->text[start]))
+        start++;
     while (end > start && is_space(s->text[end - 1]))
         end--;
     kb_passage p = {start, end, line_of(s, start) + 1, line_of(s, end ? end - 1 : 0) + 1,
@@ -266,7 +271,19 @@ static int emit(seg *s, size_t start, size_t end, kb_str heading)
     return s->fn(s->ctx, &p);
 }
 
-/* Where the window that starts at `start` ends (see segment.h). */
+/* Length of a CJK sentence end (。！？) at p, or 0. */
+static size_t cjk_sentence_end(const char *p, size_t n)
+{
+    static const char *const enders[] = {"\xe3\x80\x82", "\xef\xbc\x81", "\xef\xbc\x9f"};
+    for (size_t i = 0; i < sizeof enders / sizeof *enders; i++)
+        if (n >= 3 && memcmp(p, enders[i], 3) == 0)
+            return 3;
+    return 0;
+}
+
+/* Where the window that starts at `start` ends (see segment.h).  A "word"
+ * is a run without spaces, also ended by a CJK sentence end, since CJK
+ * text has no spaces to cut at. */
 static size_t window_end(const char *t, size_t start, size_t end)
 {
     unsigned words = 0;
@@ -276,17 +293,26 @@ static size_t window_end(const char *t, size_t start, size_t end)
             i++;
         if (i >= end)
             break;
-        size_t ws = i;
-        while (i < end && !is_space(t[i]) && i - ws < KB_WINDOW_MAX_BYTES)
-            i++;
-        while (i < end && ((unsigned char)t[i] & 0xC0) == 0x80)
-            i++; /* never cut inside a character */
+        size_t ws = i, k = 0;
+        while (i < end && !is_space(t[i]) && !k) {
+            k = cjk_sentence_end(t + i, end - i);
+            i += k ? k : 1;
+        }
+        if (i - start > KB_WINDOW_MAX_BYTES) {
+            /* Over the cap inside a word: cut at a character boundary. */
+            size_t cut = start + KB_WINDOW_MAX_BYTES;
+            while (cut > ws && ((unsigned char)t[cut] & 0xC0) == 0x80)
+                cut--;
+            if (last_sentence > start + KB_WINDOW_MAX_BYTES / 3)
+                return last_sentence;
+            return cut > start ? cut : i;
+        }
         words++;
-        if (ends_sentence(t + ws, i - ws))
+        if (k || ends_sentence(t + ws, i - ws))
             last_sentence = i;
         if (words >= KB_WINDOW_WORDS && last_sentence == i)
             return i;
-        if (words >= KB_WINDOW_MAX_WORDS || i - start >= KB_WINDOW_MAX_BYTES)
+        if (words >= KB_WINDOW_MAX_WORDS)
             return last_sentence > start + (i - start) / 3 ? last_sentence : i;
     }
     return end;

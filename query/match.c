@@ -214,6 +214,8 @@ static int by_start(const void *a, const void *b)
 /* Sorts spans and merges overlaps (CJK bigrams overlap by design). */
 static void merge_spans(kb_matcher *m)
 {
+    if (m->nspans == 0)
+        return; /* spans may still be NULL: qsort must not see it */
     qsort(m->spans, m->nspans, sizeof *m->spans, by_start);
     size_t n = 0;
     for (size_t i = 0; i < m->nspans; i++) {

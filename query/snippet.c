@@ -16,8 +16,10 @@ static bool is_space(char c)
 }
 
 /* Score of the window of tokens [first, first + KB_SNIPPET_TOKENS): 1000
- * per distinct leaf, plus 1 per match (FTS5's fts5SnippetScore). */
-static long window_score(const kb_matches *mm, size_t first)
+ * per distinct leaf, plus 1 per match (FTS5's fts5SnippetScore); only
+ * matches wholly inside count, so a phrase is never cut in half.  *lead
+ * is the token index of the window's first match. */
+static long window_score(const kb_matches *mm, size_t first, size_t *lead)
 {
     size_t last = first + KB_SNIPPET_TOKENS - 1;
     if (last >= mm->ntokens)
@@ -25,10 +27,14 @@ static long window_score(const kb_matches *mm, size_t first)
     size_t from = mm->tokens[first].start, to = mm->tokens[last].end;
     unsigned char seen[64] = {0};
     long score = 0;
+    *lead = first;
     for (size_t i = 0; i < mm->nspans; i++) {
         const kb_mspan *s = &mm->spans[i];
-        if (s->start < from || s->start >= to)
+        if (s->start < from || s->end > to)
             continue;
+        if (score == 0)
+            for (size_t t = first; t <= last && mm->tokens[t].start < s->start; t++)
+                *lead = t + 1;
         unsigned l = s->leaf % 64;
         score += seen[l] ? 1 : 1000;
         seen[l] = 1;
@@ -36,26 +42,26 @@ static long window_score(const kb_matches *mm, size_t first)
     return score;
 }
 
-/* The first token of the chosen window. */
+/* The first token of the chosen window: the best score, and among equal
+ * scores the window whose first match has LEAD_TOKENS words before it (a
+ * window that starts at a match reads abruptly, one that ends at it hides
+ * what follows). */
 static size_t best_window(const kb_matches *mm)
 {
-    if (mm->ntokens <= KB_SNIPPET_TOKENS)
-        return 0;
-    size_t best = 0;
+    size_t best = 0, best_dist = (size_t)-1;
     long best_score = -1;
     for (size_t i = 0; i + KB_SNIPPET_TOKENS <= mm->ntokens; i++) {
-        long s = window_score(mm, i);
-        if (s > best_score) {
+        size_t lead;
+        long s = window_score(mm, i, &lead);
+        size_t want = lead > LEAD_TOKENS ? lead - LEAD_TOKENS : 0;
+        size_t dist = want > i ? want - i : i - want;
+        if (s > best_score || (s == best_score && dist < best_dist)) {
             best_score = s;
             best = i;
+            best_dist = dist;
         }
     }
-    /* Give the first match some words before it, if the window keeps its
-     * matches; a window that starts at a match reads abruptly. */
-    size_t back = best < LEAD_TOKENS ? best : LEAD_TOKENS;
-    while (back && window_score(mm, best - back) < best_score)
-        back--;
-    return best - back;
+    return best;
 }
 
 static void copy_text(kb_buf *b, const char *p, size_t n)

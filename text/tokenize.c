@@ -121,6 +121,13 @@ static bool is_apostrophe(int32_t cp)
            cp == 0xFF07;
 }
 
+/* Soft hyphen, zero-width (non-)joiner, word joiner, BOM: invisible
+ * inside a word, so they must not split it. */
+static bool is_invisible(int32_t cp)
+{
+    return cp == 0x00AD || cp == 0x200C || cp == 0x200D || cp == 0x2060 || cp == 0xFEFF;
+}
+
 /* Diacritics only: marks that belong to a script's letters stay. */
 static bool is_diacritic(int32_t cp)
 {
@@ -301,6 +308,8 @@ static int word(walk *w, size_t *i)
                 joins = is_digit(last) && is_digit(next.cp);
             else if (c.cp == ',')
                 joins = is_digit(last) && group_comma(w->text, w->len, at);
+            else if (is_invisible(c.cp)) /* folded away by fold() */
+                joins = is_word(last) && is_word(next.cp);
             if (!joins)
                 break;
             skip = c.cp == ',';

@@ -1,0 +1,810 @@
+/* Tests for include/kbsearch/index.h: the C shim over a REAL Xapian
+ * database, created in a fresh temporary folder for every test. */
+#include <criterion/criterion.h>
+
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kbsearch/index.h"
+#include "kbsearch/status.h"
+
+static char tmpdir[256];
+static char dbpath[300];
+
+static void make_tmp(void)
+{
+    const char *base = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/kb_test_shim_XXXXXX", base && *base ? base : "/tmp");
+    cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp failed");
+    snprintf(dbpath, sizeof dbpath, "%s/index", tmpdir);
+}
+
+static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(path);
+}
+
+static void remove_tmp(void)
+{
+    if (tmpdir[0])
+        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+    tmpdir[0] = '\0';
+}
+
+TestSuite(shim, .init = make_tmp, .fini = remove_tmp);
+
+static const kb_bm25 bm25 = {1.2, 0.75};
+
+/* --- helpers --------------------------------------------------------------- */
+
+static kb_db *open_db(kb_db_mode mode)
+{
+    kb_db *db = NULL;
+    char *err = NULL;
+    kb_status st = kb_db_open(dbpath, mode, &db, &err);
+    cr_assert_eq(st, KB_OK, "kb_db_open(%s): %s (%s)", dbpath, kb_status_str(st),
+                 err ? err : "");
+    cr_assert_not_null(db);
+    free(err);
+    return db;
+}
+
+/* Adds a document whose words (space-separated) are postings at positions
+ * 0, 1, ...; `file` becomes a boolean term "P<file>"; `data` its payload. */
+static void add_doc(kb_db *db, const char *file, const char *words, const char *data)
+{
+    kb_doc *doc = NULL;
+    cr_assert_eq(kb_doc_new(&doc), KB_OK);
+    unsigned pos = 0;
+    const char *p = words;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        const char *e = p;
+        while (*e && *e != ' ')
+            e++;
+        if (e > p)
+            cr_assert_eq(kb_doc_add_posting(doc, p, (size_t)(e - p), pos++), KB_OK);
+        p = e;
+    }
+    char fterm[128];
+    snprintf(fterm, sizeof fterm, "P%s", file);
+    cr_assert_eq(kb_doc_add_term(doc, fterm, strlen(fterm), 0), KB_OK);
+    cr_assert_eq(kb_doc_set_data(doc, data, strlen(data)), KB_OK);
+    kb_status st = kb_db_add_doc(db, doc);
+    cr_assert_eq(st, KB_OK, "add_doc: %s", kb_db_last_error(db));
+    kb_doc_free(doc);
+}
+
+/* The standard corpus: two files, four documents. */
+static void populate(void)
+{
+    kb_db *w = open_db(KB_DB_WRITE);
+    add_doc(w, "a.txt", "the quick brown fox", "A1");
+    add_doc(w, "a.txt", "the lazy dog sleeps", "A2");
+    add_doc(w, "b.txt", "quick dog brown", "B1");
+    add_doc(w, "b.txt", "fox fox fox fox", "B2");
+    cr_assert_eq(kb_db_commit(w), KB_OK, "commit: %s", kb_db_last_error(w));
+    kb_db_close(w);
+}
+
+static kb_xq T(const char *term)
+{
+    kb_xq q;
+    memset(&q, 0, sizeof q);
+    q.op = KB_XQ_TERM;
+    q.term = term;
+    q.term_len = strlen(term);
+    return q;
+}
+
+static kb_xq node(kb_xq_op op, const kb_xq *kids, size_t n)
+{
+    kb_xq q;
+    memset(&q, 0, sizeof q);
+    q.op = op;
+    q.kids = kids;
+    q.nkids = n;
+    return q;
+}
+
+/* Runs q and writes the payloads, in rank order, comma-separated, into out;
+ * checks the weights never increase. */
+static size_t search(kb_db *db, const kb_xq *q, char *out, size_t cap)
+{
+    kb_results *res = NULL;
+    kb_status st = kb_db_search(db, q, &bm25, 10, &res);
+    cr_assert_eq(st, KB_OK, "search: %s: %s", kb_status_str(st), kb_db_last_error(db));
+    cr_assert_not_null(res);
+    size_t n = kb_results_count(res);
+    out[0] = '\0';
+    double last = 1e300;
+    for (size_t i = 0; i < n; i++) {
+        kb_result r;
+        cr_assert_eq(kb_results_get(res, i, &r), KB_OK);
+        cr_assert_gt(r.docid, 0);
+        cr_assert_gt(r.weight, 0.0, "result %zu has weight %g", i, r.weight);
+        cr_assert_leq(r.weight, last, "result %zu ranks above a better one", i);
+        last = r.weight;
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%.*s", i ? "," : "", (int)r.data_len, r.data);
+    }
+    kb_result r;
+    cr_assert_eq(kb_results_get(res, n, &r), KB_DONE);
+    kb_results_free(res);
+    return n;
+}
+
+#define ASSERT_SEARCH(db, q, want)                                               \
+    do {                                                                         \
+        char got_[256];                                                          \
+        search((db), (q), got_, sizeof got_);                                    \
+        cr_assert_str_eq(got_, (want), "results \"%s\", expected \"%s\"", got_,  \
+                         (want));                                                \
+    } while (0)
+
+/* Same, but for unordered sets of equally plausible ranks: sorted payloads. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void sorted_results(kb_db *db, const kb_xq *q, char *out, size_t cap)
+{
+    char buf[256];
+    size_t n = search(db, q, buf, sizeof buf);
+    char *items[16];
+    size_t k = 0;
+    for (char *s = strtok(buf, ","); s && k < 16; s = strtok(NULL, ","))
+        items[k++] = s;
+    cr_assert_eq(k, n);
+    qsort(items, k, sizeof *items, cmp_str);
+    out[0] = '\0';
+    for (size_t i = 0; i < k; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%s", i ? "," : "", items[i]);
+    }
+}
+
+#define ASSERT_SET(db, q, want)                                                  \
+    do {                                                                         \
+        char got_[256];                                                          \
+        sorted_results((db), (q), got_, sizeof got_);                            \
+        cr_assert_str_eq(got_, (want), "results {%s}, expected {%s}", got_,      \
+                         (want));                                                \
+    } while (0)
+
+static unsigned doc_count(kb_db *db)
+{
+    unsigned n = 12345;
+    cr_assert_eq(kb_db_doc_count(db, &n), KB_OK);
+    return n;
+}
+
+static unsigned term_freq(kb_db *db, const char *term)
+{
+    unsigned n = 12345;
+    cr_assert_eq(kb_db_term_freq(db, term, strlen(term), &n), KB_OK);
+    return n;
+}
+
+/* --- opening ---------------------------------------------------------------- */
+
+Test(shim, open_for_write_creates_the_index)
+{
+    struct stat sb;
+    cr_assert_neq(stat(dbpath, &sb), 0, "index folder exists before the test");
+    kb_db *w = open_db(KB_DB_WRITE);
+    cr_assert_eq(stat(dbpath, &sb), 0, "kb_db_open(WRITE) did not create %s", dbpath);
+    cr_assert(S_ISDIR(sb.st_mode));
+    cr_assert_str_eq(kb_db_last_error(w), "");
+    cr_assert_eq(doc_count(w), 0);
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    kb_db_close(w);
+
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(doc_count(r), 0);
+    kb_db_close(r);
+}
+
+Test(shim, open_missing_read_only_is_not_found)
+{
+    char missing[400];
+    snprintf(missing, sizeof missing, "%s/no-such-index", tmpdir);
+    kb_db *db = (kb_db *)&db; /* must be reset to NULL */
+    char *err = NULL;
+    kb_status st = kb_db_open(missing, KB_DB_READ, &db, &err);
+    cr_assert_eq(st, KB_ERR_NOT_FOUND, "got %s", kb_status_str(st));
+    cr_assert_null(db);
+    cr_assert_not_null(err);
+    cr_assert(strstr(err, missing) != NULL, "message \"%s\" does not name %s", err, missing);
+    free(err);
+    /* errmsg may be NULL. */
+    st = kb_db_open(missing, KB_DB_READ, &db, NULL);
+    cr_assert_eq(st, KB_ERR_NOT_FOUND);
+    cr_assert_null(db);
+}
+
+Test(shim, second_writer_is_locked)
+{
+    kb_db *w1 = open_db(KB_DB_WRITE);
+    kb_db *w2 = (kb_db *)&w2;
+    char *err = NULL;
+    kb_status st = kb_db_open(dbpath, KB_DB_WRITE, &w2, &err);
+    cr_assert_eq(st, KB_ERR_LOCKED, "second writer got %s (%s)", kb_status_str(st),
+                 err ? err : "");
+    cr_assert_null(w2);
+    cr_assert_not_null(err);
+    cr_assert_gt(strlen(err), 0);
+    free(err);
+    kb_db_close(w1);
+
+    /* Once the first writer is gone, writing is possible again. */
+    kb_db *w3 = open_db(KB_DB_WRITE);
+    kb_db_close(w3);
+}
+
+Test(shim, close_accepts_null)
+{
+    kb_db_close(NULL);
+    kb_results_free(NULL);
+    cr_assert_eq(kb_results_count(NULL), 0);
+    cr_assert_str_eq(kb_db_last_error(NULL), "");
+}
+
+/* --- documents and search ---------------------------------------------------- */
+
+Test(shim, commit_then_reader_sees_documents)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(doc_count(r), 4);
+    cr_assert_eq(term_freq(r, "fox"), 2);
+    cr_assert_eq(term_freq(r, "quick"), 2);
+    cr_assert_eq(term_freq(r, "lazy"), 1);
+    cr_assert_eq(term_freq(r, "Pa.txt"), 2);
+    cr_assert_eq(term_freq(r, "Pb.txt"), 2);
+    cr_assert_eq(term_freq(r, "absent"), 0);
+    kb_db_close(r);
+}
+
+Test(shim, term_results_in_weight_order_with_data)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq q = T("fox");
+    /* B2 has "fox" four times in four words; A1 once. */
+    ASSERT_SEARCH(r, &q, "B2,A1");
+    q = T("lazy");
+    ASSERT_SEARCH(r, &q, "A2");
+    q = T("absent");
+    ASSERT_SEARCH(r, &q, "");
+    kb_db_close(r);
+}
+
+Test(shim, max_limits_results)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq kids[] = {T("the"), T("fox"), T("dog")};
+    kb_xq q = node(KB_XQ_OR, kids, 3);
+    kb_results *res = NULL;
+    cr_assert_eq(kb_db_search(r, &q, &bm25, 2, &res), KB_OK);
+    cr_assert_eq(kb_results_count(res), 2);
+    kb_results_free(res);
+    kb_db_close(r);
+}
+
+Test(shim, or_and_and_not)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+
+    kb_xq or_kids[] = {T("lazy"), T("fox")};
+    kb_xq q = node(KB_XQ_OR, or_kids, 2);
+    ASSERT_SET(r, &q, "A1,A2,B2");
+
+    kb_xq and_kids[] = {T("quick"), T("brown")};
+    q = node(KB_XQ_AND, and_kids, 2);
+    ASSERT_SET(r, &q, "A1,B1");
+
+    kb_xq and3[] = {T("quick"), T("brown"), T("fox")};
+    q = node(KB_XQ_AND, and3, 3);
+    ASSERT_SEARCH(r, &q, "A1");
+
+    kb_xq not_kids[] = {T("brown"), T("fox")};
+    q = node(KB_XQ_AND_NOT, not_kids, 2);
+    ASSERT_SEARCH(r, &q, "B1");
+
+    kb_xq not2[] = {T("dog"), T("lazy"), T("brown")};
+    q = node(KB_XQ_AND_NOT, not2, 3);
+    ASSERT_SEARCH(r, &q, "");
+
+    /* An OR of nothing matches nothing. */
+    q = node(KB_XQ_OR, NULL, 0);
+    ASSERT_SEARCH(r, &q, "");
+    kb_db_close(r);
+}
+
+Test(shim, phrase_uses_positions)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    /* Both docs have quick and brown; only A1 has them adjacent, in order. */
+    kb_xq kids[] = {T("quick"), T("brown")};
+    kb_xq q = node(KB_XQ_PHRASE, kids, 2);
+    ASSERT_SEARCH(r, &q, "A1");
+
+    kb_xq rev[] = {T("brown"), T("quick")};
+    q = node(KB_XQ_PHRASE, rev, 2);
+    ASSERT_SEARCH(r, &q, "");
+
+    kb_xq three[] = {T("quick"), T("brown"), T("fox")};
+    q = node(KB_XQ_PHRASE, three, 3);
+    ASSERT_SEARCH(r, &q, "A1");
+
+    /* A window of 3 lets "quick dog brown" match too. */
+    q = node(KB_XQ_PHRASE, kids, 2);
+    q.window = 3;
+    ASSERT_SET(r, &q, "A1,B1");
+
+    /* NEAR ignores the order. */
+    q = node(KB_XQ_NEAR, rev, 2);
+    q.window = 3;
+    ASSERT_SET(r, &q, "A1,B1");
+    kb_db_close(r);
+}
+
+Test(shim, scale_changes_ordering)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    char plain[256], dog_up[256], fox_up[256];
+
+    /* "lazy" (A2 only) against "fox" (A1, B2). */
+    kb_xq dog = T("lazy"), fox = T("fox");
+    kb_xq scaled_dog = node(KB_XQ_SCALE, &dog, 1);
+    scaled_dog.scale = 20.0;
+    kb_xq scaled_fox = node(KB_XQ_SCALE, &fox, 1);
+    scaled_fox.scale = 20.0;
+
+    kb_xq k1[] = {dog, fox};
+    kb_xq q = node(KB_XQ_OR, k1, 2);
+    search(r, &q, plain, sizeof plain);
+
+    kb_xq k2[] = {scaled_dog, fox};
+    q = node(KB_XQ_OR, k2, 2);
+    search(r, &q, dog_up, sizeof dog_up);
+    cr_assert(strncmp(dog_up, "A2,", 3) == 0, "scaled lazy: \"%s\" should start with A2",
+              dog_up);
+
+    kb_xq k3[] = {dog, scaled_fox};
+    q = node(KB_XQ_OR, k3, 2);
+    search(r, &q, fox_up, sizeof fox_up);
+    cr_assert_str_eq(fox_up, "B2,A1,A2");
+    cr_assert_str_neq(dog_up, fox_up);
+
+    /* Scale 0 keeps the matches but takes away their weight: the other
+     * branch decides the order. */
+    kb_xq zero = node(KB_XQ_SCALE, &fox, 1);
+    zero.scale = 0.0;
+    kb_xq k4[] = {zero, T("the")};
+    q = node(KB_XQ_AND, k4, 2);
+    kb_results *res = NULL;
+    cr_assert_eq(kb_db_search(r, &q, &bm25, 10, &res), KB_OK);
+    cr_assert_eq(kb_results_count(res), 1); /* A1: has both fox and the */
+    kb_results_free(res);
+    kb_db_close(r);
+}
+
+Test(shim, scale_raises_weight_proportionally)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq t = T("lazy");
+    kb_xq s = node(KB_XQ_SCALE, &t, 1);
+    s.scale = 3.0;
+    kb_results *a = NULL, *b = NULL;
+    cr_assert_eq(kb_db_search(r, &t, &bm25, 10, &a), KB_OK);
+    cr_assert_eq(kb_db_search(r, &s, &bm25, 10, &b), KB_OK);
+    kb_result ra, rb;
+    cr_assert_eq(kb_results_get(a, 0, &ra), KB_OK);
+    cr_assert_eq(kb_results_get(b, 0, &rb), KB_OK);
+    cr_assert_eq(ra.docid, rb.docid);
+    cr_assert_float_eq(rb.weight, 3.0 * ra.weight, 1e-9 * rb.weight + 1e-12);
+    kb_results_free(a);
+    kb_results_free(b);
+    kb_db_close(r);
+}
+
+Test(shim, data_may_hold_binary_bytes)
+{
+    kb_db *w = open_db(KB_DB_WRITE);
+    kb_doc *doc = NULL;
+    cr_assert_eq(kb_doc_new(&doc), KB_OK);
+    static const char payload[] = "bin\0ary\xff\xfe";
+    cr_assert_eq(kb_doc_add_posting(doc, "word", 4, 0), KB_OK);
+    cr_assert_eq(kb_doc_add_term(doc, "weighted", 8, 3), KB_OK);
+    cr_assert_eq(kb_doc_set_data(doc, payload, sizeof payload - 1), KB_OK);
+    cr_assert_eq(kb_db_add_doc(w, doc), KB_OK);
+    kb_doc_free(doc);
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    kb_db_close(w);
+
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq q = T("weighted");
+    kb_results *res = NULL;
+    cr_assert_eq(kb_db_search(r, &q, &bm25, 10, &res), KB_OK);
+    cr_assert_eq(kb_results_count(res), 1);
+    kb_result it;
+    cr_assert_eq(kb_results_get(res, 0, &it), KB_OK);
+    cr_assert_eq(it.data_len, sizeof payload - 1);
+    cr_assert(memcmp(it.data, payload, sizeof payload - 1) == 0);
+    kb_results_free(res);
+    kb_db_close(r);
+}
+
+Test(shim, boolean_term_does_not_add_weight)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    /* "Pa.txt" was added with wdf 0: it filters but weighs nothing. */
+    kb_xq kids[] = {T("fox"), T("Pa.txt")};
+    kb_xq q = node(KB_XQ_AND, kids, 2);
+    kb_results *with = NULL, *without = NULL;
+    cr_assert_eq(kb_db_search(r, &q, &bm25, 10, &with), KB_OK);
+    kb_xq fox = T("fox");
+    cr_assert_eq(kb_db_search(r, &fox, &bm25, 10, &without), KB_OK);
+    cr_assert_eq(kb_results_count(with), 1);
+    kb_result a, b;
+    cr_assert_eq(kb_results_get(with, 0, &a), KB_OK);
+    cr_assert_eq(a.data_len, 2);
+    cr_assert(memcmp(a.data, "A1", 2) == 0);
+    for (size_t i = 0; kb_results_get(without, i, &b) == KB_OK; i++)
+        if (b.docid == a.docid)
+            cr_assert_float_eq(a.weight, b.weight, 1e-9);
+    kb_results_free(with);
+    kb_results_free(without);
+    kb_db_close(r);
+}
+
+/* --- deleting and replacing ---------------------------------------------------- */
+
+Test(shim, delete_by_term_then_commit_removes_documents)
+{
+    populate();
+    kb_db *w = open_db(KB_DB_WRITE);
+    cr_assert_eq(kb_db_delete_by_term(w, "Pa.txt", 6), KB_OK);
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    kb_db_close(w);
+
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(doc_count(r), 2);
+    cr_assert_eq(term_freq(r, "Pa.txt"), 0);
+    cr_assert_eq(term_freq(r, "lazy"), 0);
+    kb_xq q = T("fox");
+    ASSERT_SEARCH(r, &q, "B2");
+    kb_db_close(r);
+}
+
+Test(shim, delete_of_absent_term_is_harmless)
+{
+    populate();
+    kb_db *w = open_db(KB_DB_WRITE);
+    cr_assert_eq(kb_db_delete_by_term(w, "Pnothing", 8), KB_OK);
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    cr_assert_eq(doc_count(w), 4);
+    kb_db_close(w);
+}
+
+Test(shim, replacing_a_files_documents)
+{
+    populate();
+    kb_db *w = open_db(KB_DB_WRITE);
+    cr_assert_eq(kb_db_delete_by_term(w, "Pb.txt", 6), KB_OK);
+    add_doc(w, "b.txt", "a brand new zebra", "B1v2");
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    kb_db_close(w);
+
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(doc_count(r), 3);
+    cr_assert_eq(term_freq(r, "Pb.txt"), 1);
+    kb_xq q = T("zebra");
+    ASSERT_SEARCH(r, &q, "B1v2");
+    q = T("fox");
+    ASSERT_SEARCH(r, &q, "A1"); /* B2 is gone */
+    kb_xq kids[] = {T("quick"), T("brown")};
+    q = node(KB_XQ_AND, kids, 2);
+    ASSERT_SEARCH(r, &q, "A1"); /* B1 is gone */
+    kb_db_close(r);
+}
+
+Test(shim, reader_reopen_sees_new_commit)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(doc_count(r), 4);
+    kb_db *w = open_db(KB_DB_WRITE);
+    add_doc(w, "c.txt", "another one", "C1");
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    cr_assert_eq(kb_db_reopen(r), KB_OK);
+    cr_assert_eq(doc_count(r), 5);
+    kb_db_close(w);
+    kb_db_close(r);
+}
+
+Test(shim, uncommitted_changes_are_dropped_on_close)
+{
+    populate();
+    kb_db *w = open_db(KB_DB_WRITE);
+    add_doc(w, "c.txt", "uncommitted words here", "C1");
+    cr_assert_eq(kb_db_delete_by_term(w, "Pa.txt", 6), KB_OK);
+    cr_assert_eq(kb_db_set_meta(w, "K:pending", "x", 1), KB_OK);
+    kb_db_close(w); /* no commit */
+
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(doc_count(r), 4, "a dropped batch was committed");
+    cr_assert_eq(term_freq(r, "uncommitted"), 0);
+    cr_assert_eq(term_freq(r, "Pa.txt"), 2);
+    char *v = NULL;
+    size_t n = 99;
+    cr_assert_eq(kb_db_get_meta(r, "K:pending", &v, &n), KB_OK);
+    cr_assert_str_eq(v, "");
+    cr_assert_eq(n, 0);
+    free(v);
+    kb_db_close(r);
+
+    /* Also for a writer that never committed anything at all. */
+    remove_tmp();
+    make_tmp();
+    w = open_db(KB_DB_WRITE);
+    add_doc(w, "d.txt", "never committed", "D1");
+    kb_db_close(w);
+    kb_db *r2 = NULL;
+    char *err = NULL;
+    kb_status st = kb_db_open(dbpath, KB_DB_READ, &r2, &err);
+    if (st == KB_OK) {
+        cr_assert_eq(doc_count(r2), 0);
+        kb_db_close(r2);
+    } else {
+        cr_assert_eq(st, KB_ERR_NOT_FOUND, "got %s (%s)", kb_status_str(st), err ? err : "");
+    }
+    free(err);
+}
+
+Test(shim, committed_batch_survives_later_dropped_batch)
+{
+    kb_db *w = open_db(KB_DB_WRITE);
+    add_doc(w, "a.txt", "first batch", "A1");
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    add_doc(w, "a.txt", "second batch", "A2");
+    kb_db_close(w);
+
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(doc_count(r), 1);
+    kb_xq q = T("batch");
+    ASSERT_SEARCH(r, &q, "A1");
+    kb_db_close(r);
+}
+
+Test(shim, reader_cannot_write)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(kb_db_commit(r), KB_ERR_INVALID);
+    cr_assert_gt(strlen(kb_db_last_error(r)), 0);
+    cr_assert_eq(kb_db_delete_by_term(r, "Pa.txt", 6), KB_ERR_INVALID);
+    cr_assert_eq(kb_db_set_meta(r, "k", "v", 1), KB_ERR_INVALID);
+    cr_assert_eq(doc_count(r), 4);
+    kb_db_close(r);
+}
+
+/* --- metadata ------------------------------------------------------------------ */
+
+typedef struct {
+    char keys[8][32];
+    char values[8][32];
+    size_t n;
+    int stop_after;
+} meta_seen;
+
+static int collect_meta(void *ctx, const char *key, const char *value, size_t len)
+{
+    meta_seen *m = ctx;
+    cr_assert_lt(m->n, 8);
+    snprintf(m->keys[m->n], sizeof m->keys[0], "%s", key);
+    snprintf(m->values[m->n], sizeof m->values[0], "%.*s", (int)len, value);
+    m->n++;
+    if (m->stop_after && (int)m->n == m->stop_after)
+        return KB_DONE;
+    return 0;
+}
+
+static void set_meta(kb_db *w, const char *k, const char *v)
+{
+    cr_assert_eq(kb_db_set_meta(w, k, v, strlen(v)), KB_OK, "set_meta %s: %s", k,
+                 kb_db_last_error(w));
+}
+
+Test(shim, metadata_set_get_each_delete)
+{
+    kb_db *w = open_db(KB_DB_WRITE);
+    set_meta(w, "F:b.txt", "bee");
+    set_meta(w, "F:a.txt", "ay");
+    set_meta(w, "G:other", "nope");
+    set_meta(w, "F:c.txt", "see");
+    set_meta(w, "E", "before");
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    kb_db_close(w);
+
+    kb_db *r = open_db(KB_DB_READ);
+    char *v = NULL;
+    size_t n = 0;
+    cr_assert_eq(kb_db_get_meta(r, "F:b.txt", &v, &n), KB_OK);
+    cr_assert_str_eq(v, "bee");
+    cr_assert_eq(n, 3);
+    free(v);
+    cr_assert_eq(kb_db_get_meta(r, "F:missing", &v, &n), KB_OK);
+    cr_assert_not_null(v);
+    cr_assert_str_eq(v, "");
+    cr_assert_eq(n, 0);
+    free(v);
+
+    meta_seen seen = {0};
+    cr_assert_eq(kb_db_each_meta(r, "F:", collect_meta, &seen), KB_OK);
+    cr_assert_eq(seen.n, 3);
+    cr_assert_str_eq(seen.keys[0], "F:a.txt");
+    cr_assert_str_eq(seen.keys[1], "F:b.txt");
+    cr_assert_str_eq(seen.keys[2], "F:c.txt");
+    cr_assert_str_eq(seen.values[0], "ay");
+    cr_assert_str_eq(seen.values[1], "bee");
+    cr_assert_str_eq(seen.values[2], "see");
+
+    /* The empty prefix walks every key, in order. */
+    meta_seen all = {0};
+    cr_assert_eq(kb_db_each_meta(r, "", collect_meta, &all), KB_OK);
+    cr_assert_eq(all.n, 5);
+    cr_assert_str_eq(all.keys[0], "E");
+    cr_assert_str_eq(all.keys[4], "G:other");
+
+    /* A callback returning KB_DONE stops the walk; it is passed back. */
+    meta_seen stop = {.stop_after = 2};
+    cr_assert_eq(kb_db_each_meta(r, "F:", collect_meta, &stop), KB_DONE);
+    cr_assert_eq(stop.n, 2);
+    kb_db_close(r);
+
+    /* An empty value deletes. */
+    w = open_db(KB_DB_WRITE);
+    cr_assert_eq(kb_db_set_meta(w, "F:b.txt", "", 0), KB_OK);
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    kb_db_close(w);
+
+    r = open_db(KB_DB_READ);
+    cr_assert_eq(kb_db_get_meta(r, "F:b.txt", &v, &n), KB_OK);
+    cr_assert_str_eq(v, "");
+    cr_assert_eq(n, 0);
+    free(v);
+    meta_seen after = {0};
+    cr_assert_eq(kb_db_each_meta(r, "F:", collect_meta, &after), KB_OK);
+    cr_assert_eq(after.n, 2);
+    cr_assert_str_eq(after.keys[0], "F:a.txt");
+    cr_assert_str_eq(after.keys[1], "F:c.txt");
+    kb_db_close(r);
+}
+
+Test(shim, metadata_value_is_binary_safe)
+{
+    kb_db *w = open_db(KB_DB_WRITE);
+    static const char val[] = "x\0y\xff";
+    cr_assert_eq(kb_db_set_meta(w, "bin", val, sizeof val - 1), KB_OK);
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    char *v = NULL;
+    size_t n = 0;
+    cr_assert_eq(kb_db_get_meta(w, "bin", &v, &n), KB_OK);
+    cr_assert_eq(n, sizeof val - 1);
+    cr_assert(memcmp(v, val, n) == 0);
+    cr_assert_eq(v[n], '\0');
+    free(v);
+    kb_db_close(w);
+}
+
+/* --- stemming -------------------------------------------------------------------- */
+
+static char *stem_of(kb_stemmer *s, const char *word)
+{
+    const char *out = NULL;
+    size_t n = 0;
+    cr_assert_eq(kb_stem(s, word, strlen(word), &out, &n), KB_OK);
+    cr_assert_not_null(out);
+    return strndup(out, n);
+}
+
+Test(shim, english_stemmer)
+{
+    kb_stemmer *s = NULL;
+    char *err = NULL;
+    cr_assert_eq(kb_stemmer_new("english", &s, &err), KB_OK);
+    cr_assert_not_null(s);
+    cr_assert_null(err);
+    cr_assert_not(kb_stemmer_is_none(s));
+    char *a = stem_of(s, "flexibility"), *b = stem_of(s, "flexible");
+    cr_assert_str_eq(a, b, "flexibility -> %s, flexible -> %s", a, b);
+    char *c = stem_of(s, "running");
+    cr_assert_str_eq(c, "run");
+    char *d = stem_of(s, "zebra");
+    cr_assert_str_neq(a, d);
+    free(a);
+    free(b);
+    free(c);
+    free(d);
+    kb_stemmer_free(s);
+
+    /* "en" is accepted as a name for English. */
+    cr_assert_eq(kb_stemmer_new("en", &s, NULL), KB_OK);
+    a = stem_of(s, "flexibility");
+    cr_assert_str_eq(a, "flexibl");
+    free(a);
+    kb_stemmer_free(s);
+}
+
+Test(shim, none_stemmer_is_identity)
+{
+    kb_stemmer *s = NULL;
+    cr_assert_eq(kb_stemmer_new("none", &s, NULL), KB_OK);
+    cr_assert(kb_stemmer_is_none(s));
+    const char *words[] = {"flexibility", "running", "caf\xc3\xa9", "dogs"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+        char *x = stem_of(s, words[i]);
+        cr_assert_str_eq(x, words[i]);
+        free(x);
+    }
+    /* Only `len` bytes are stemmed. */
+    const char *out;
+    size_t n;
+    cr_assert_eq(kb_stem(s, "dogsXYZ", 4, &out, &n), KB_OK);
+    cr_assert_eq(n, 4);
+    cr_assert(memcmp(out, "dogs", 4) == 0);
+    kb_stemmer_free(s);
+}
+
+Test(shim, unknown_language_is_invalid)
+{
+    kb_stemmer *s = (kb_stemmer *)&s;
+    char *err = NULL;
+    kb_status st = kb_stemmer_new("klingon", &s, &err);
+    cr_assert_eq(st, KB_ERR_INVALID, "got %s", kb_status_str(st));
+    cr_assert_null(s);
+    cr_assert_not_null(err);
+    cr_assert(strstr(err, "klingon") != NULL, "message: %s", err);
+    cr_assert(strstr(err, "english") != NULL, "message does not list english: %s", err);
+    cr_assert(strstr(err, "french") != NULL, "message does not list french: %s", err);
+    cr_assert(strstr(err, "none") != NULL, "message does not list none: %s", err);
+    free(err);
+    cr_assert_eq(kb_stemmer_new("klingon", &s, NULL), KB_ERR_INVALID);
+    cr_assert_null(s);
+    kb_stemmer_free(NULL);
+}
+
+/* --- statuses ---------------------------------------------------------------------- */
+
+Test(shim, status_strings)
+{
+    for (int i = 0; i < KB_STATUS_LAST; i++) {
+        const char *s = kb_status_str((kb_status)i);
+        cr_assert_not_null(s, "status %d", i);
+        cr_assert_gt(strlen(s), 0, "status %d has an empty string", i);
+        for (int j = 0; j < i; j++)
+            cr_expect_str_neq(s, kb_status_str((kb_status)j), "statuses %d and %d read alike", i,
+                              j);
+    }
+    cr_assert_not_null(kb_status_str(KB_STATUS_LAST));
+    cr_assert_not_null(kb_status_str((kb_status)999));
+    cr_assert_gt(strlen(kb_status_str((kb_status)999)), 0);
+}
