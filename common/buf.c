@@ -76,3 +76,18 @@ void kb_buf_free(kb_buf *b)
     free(b->data);
     *b = (kb_buf)KB_BUF_INIT;
 }
+
+bool kb_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 16;
+    while (n < need)
+        n *= 2;
+    void *q = realloc(*p, n * size);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}

@@ -52,24 +52,22 @@ typedef struct {
     kb_buf error;
 } indexer;
 
-static int fail(indexer *ix, kb_status st, const char *fmt, const char *arg)
+/* Records why the run stops: "WHAT PATH: DETAIL" (path may be NULL). */
+static int fail(indexer *ix, kb_status st, const char *what, const char *path)
 {
+    const char *detail = kb_status_str(st);
+    if (st != KB_ERR_NOMEM && ix->db && *kb_db_last_error(ix->db))
+        detail = kb_db_last_error(ix->db);
     kb_buf_reset(&ix->error);
-    kb_buf_printf(&ix->error, fmt, arg, ix->db ? kb_db_last_error(ix->db) : "");
+    kb_buf_printf(&ix->error, "%s%s%s: %s", what, path ? " " : "", path ? path : "", detail);
     return st;
 }
 
 static int load_known(void *ctx, const char *key, const char *value, size_t len)
 {
     indexer *ix = ctx;
-    if (ix->nknown == ix->known_cap) {
-        size_t cap = ix->known_cap ? ix->known_cap * 2 : 256;
-        known_file *p = realloc(ix->known, cap * sizeof *p);
-        if (!p)
-            return KB_ERR_NOMEM;
-        ix->known = p;
-        ix->known_cap = cap;
-    }
+    if (!kb_grow((void **)&ix->known, &ix->known_cap, ix->nknown + 1, sizeof *ix->known))
+        return KB_ERR_NOMEM;
     known_file *k = &ix->known[ix->nknown];
     memset(k, 0, sizeof *k);
     k->path = strdup(key + strlen(KB_FILE_META_PREFIX));
@@ -146,7 +144,7 @@ static int add_passage(void *ctx, const kb_passage *p)
     indexer *ix = ctx;
     kb_status st = kb_doc_new(&ix->doc);
     if (st)
-        return fail(ix, st, "indexing %s: out of memory%s", ix->rel);
+        return fail(ix, st, "indexing", ix->rel);
     st = kb_tokenize(ix->tk, ix->text + p->byte_start, p->byte_end - p->byte_start,
                      add_token, ix);
     kb_record r = {{ix->rel, strlen(ix->rel)}, p->heading,
@@ -170,7 +168,7 @@ static int add_passage(void *ctx, const kb_passage *p)
     kb_doc_free(ix->doc);
     ix->doc = NULL;
     if (st)
-        return fail(ix, st, "indexing %s: %s", ix->rel);
+        return fail(ix, st, "indexing", ix->rel);
     ix->passages++;
     return 0;
 }
@@ -237,7 +235,7 @@ static int save_entry(indexer *ix, const char *rel, const kb_file_entry *e)
     kb_status st = kb_buf_status(&ix->scratch) ? KB_ERR_NOMEM : kb_buf_status(&ix->term);
     if (!st)
         st = kb_db_set_meta(ix->db, ix->term.data, ix->scratch.data, ix->scratch.len);
-    return st ? fail(ix, st, "recording %s: %s", rel) : 0;
+    return st ? fail(ix, st, "recording", rel) : 0;
 }
 
 static int maybe_commit(indexer *ix, size_t bytes)
@@ -247,7 +245,7 @@ static int maybe_commit(indexer *ix, size_t bytes)
         return 0;
     ix->pending_bytes = 0;
     kb_status st = kb_db_commit(ix->db);
-    return st ? fail(ix, st, "committing index%s: %s", "") : 0;
+    return st ? fail(ix, st, "committing the index", NULL) : 0;
 }
 
 static int index_file(indexer *ix, const char *rel, const char *text, size_t len,
@@ -258,8 +256,7 @@ static int index_file(indexer *ix, const char *rel, const char *text, size_t len
     ix->passages = 0;
     int rc = kb_segment(text, len, kb_syntax_for_path(rel), add_passage, ix, &e->title);
     if (rc)
-        return rc == KB_ERR_NOMEM ? fail(ix, KB_ERR_NOMEM, "segmenting %s: out of memory%s", rel)
-                                  : rc;
+        return rc == KB_ERR_NOMEM ? fail(ix, KB_ERR_NOMEM, "segmenting", rel) : rc;
     e->passages = ix->passages;
     ix->stats->passages += ix->passages;
     return save_entry(ix, rel, e);
@@ -283,7 +280,7 @@ static int on_file(void *ctx, const char *rel, const char *abs, const struct sta
     char *text = read_file(abs, &len);
     if (!text) {
         if (errno == ENOMEM)
-            return fail(ix, KB_ERR_NOMEM, "reading %s: out of memory%s", rel);
+            return fail(ix, KB_ERR_NOMEM, "reading", rel);
         warn_file(ix, rel, strerror(errno), 0); /* keeps what was indexed before */
         return 0;
     }
@@ -306,7 +303,7 @@ static int on_file(void *ctx, const char *rel, const char *abs, const struct sta
     } else {
         file_term(&ix->term, rel);
         if (k && kb_db_delete_by_term(ix->db, ix->term.data, ix->term.len))
-            rc = fail(ix, KB_ERR_BACKEND, "replacing %s: %s", rel);
+            rc = fail(ix, KB_ERR_BACKEND, "replacing", rel);
         if (!rc)
             rc = index_file(ix, rel, text, len, &e);
         if (!rc)
@@ -340,7 +337,7 @@ static int remove_unseen(indexer *ix)
         if (!st)
             st = kb_db_set_meta(ix->db, ix->term.data, "", 0);
         if (st)
-            return fail(ix, st, "removing %s: %s", k->path);
+            return fail(ix, st, "removing", k->path);
         ix->stats->removed++;
     }
     return 0;
@@ -355,7 +352,7 @@ static int check_meta(indexer *ix, const char **language, char **stored_lang)
         st = kb_db_get_meta(ix->db, KB_META_LANGUAGE, stored_lang, NULL);
     if (st) {
         free(schema);
-        return fail(ix, st, "reading index metadata%s: %s", "");
+        return fail(ix, st, "reading the index metadata", NULL);
     }
     int rc = 0;
     if (*schema && atoi(schema) != KB_SCHEMA_VERSION) {
@@ -388,7 +385,7 @@ static int write_index_meta(indexer *ix, const char *root, const char *language)
         st = kb_db_set_meta(ix->db, KB_META_SCHEMA, schema, strlen(schema));
     if (!st)
         st = kb_db_commit(ix->db);
-    return st ? fail(ix, st, "committing index%s: %s", "") : 0;
+    return st ? fail(ix, st, "committing the index", NULL) : 0;
 }
 
 static int run(indexer *ix, const char *root, const char *db_path)
@@ -409,7 +406,7 @@ static int run(indexer *ix, const char *root, const char *db_path)
         rc = st;
     }
     if (!rc && (rc = kb_db_each_meta(ix->db, KB_FILE_META_PREFIX, load_known, ix)))
-        fail(ix, (kb_status)rc, "reading the list of indexed files%s: %s", "");
+        fail(ix, (kb_status)rc, "reading the list of indexed files", NULL);
     char skip[PATH_MAX];
     if (!rc && !realpath(db_path, skip))
         skip[0] = '\0';

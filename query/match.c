@@ -35,20 +35,6 @@ struct kb_matcher {
     unsigned char *leaf_hit;
 };
 
-static bool grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap * 2 : 64;
-    while (n < need)
-        n *= 2;
-    void *q = realloc(*p, n * size);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
-}
 
 kb_status kb_matcher_new(const kb_query *q, kb_tokenizer *tk, kb_stemmer *stemmer,
                          kb_matcher **out)
@@ -98,7 +84,7 @@ const kb_qnode *kb_matcher_leaf(const kb_matcher *m, size_t i)
 static int add_token(void *ctx, const kb_token *t)
 {
     kb_matcher *m = ctx;
-    if (!grow((void **)&m->toks, &m->toks_cap, m->ntoks + 1, sizeof *m->toks))
+    if (!kb_grow((void **)&m->toks, &m->toks_cap, m->ntoks + 1, sizeof *m->toks))
         return KB_ERR_NOMEM;
     mtok *k = &m->toks[m->ntoks++];
     k->term = m->arena.len;
@@ -110,7 +96,7 @@ static int add_token(void *ctx, const kb_token *t)
     k->flags = t->flags;
     kb_buf_add(&m->arena, t->term, t->term_len);
     if (!(t->flags & KB_TOKEN_BIGRAM)) {
-        if (!grow((void **)&m->words, &m->words_cap, m->nwords + 1, sizeof *m->words))
+        if (!kb_grow((void **)&m->words, &m->words_cap, m->nwords + 1, sizeof *m->words))
             return KB_ERR_NOMEM;
         m->words[m->nwords++] = (kb_mtoken){t->start, t->end, t->pos};
     }
@@ -160,7 +146,7 @@ static bool word_match(kb_matcher *m, mtok *k, const kb_qterm *t)
 
 static void add_span(kb_matcher *m, size_t start, size_t end, unsigned leaf)
 {
-    if (!grow((void **)&m->spans, &m->spans_cap, m->nspans + 1, sizeof *m->spans)) {
+    if (!kb_grow((void **)&m->spans, &m->spans_cap, m->nspans + 1, sizeof *m->spans)) {
         m->st = KB_ERR_NOMEM;
         return;
     }

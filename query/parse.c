@@ -24,14 +24,8 @@ typedef struct {
 static int collect(void *ctx, const kb_token *tok)
 {
     collector *c = ctx;
-    if (c->ntoks == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        qtok *p = realloc(c->toks, cap * sizeof *p);
-        if (!p)
-            return KB_ERR_NOMEM;
-        c->toks = p;
-        c->cap = cap;
-    }
+    if (!kb_grow((void **)&c->toks, &c->cap, c->ntoks + 1, sizeof *c->toks))
+        return KB_ERR_NOMEM;
     qtok *q = &c->toks[c->ntoks];
     memset(q, 0, sizeof *q);
     if (!(q->t.term = strndup(tok->term, tok->term_len)))

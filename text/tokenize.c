@@ -8,6 +8,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "kbsearch/buf.h"
+
 struct kb_tokenizer {
     utf8proc_int32_t *cps; /* decomposed code points of the current token */
     size_t cps_cap;        /* capacity of cps, in code points */
@@ -42,20 +44,6 @@ void kb_tokenizer_free(kb_tokenizer *tk)
 
 /* Grows *buf to hold at least `need` elements of `size` bytes, doubling
  * (the unicode61 aFold habit) so long runs of tokens reuse one buffer. */
-static bool grow(void **buf, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 64;
-    while (n < need)
-        n *= 2;
-    void *p = realloc(*buf, n * size);
-    if (!p)
-        return false;
-    *buf = p;
-    *cap = n;
-    return true;
-}
 
 static cpoint decode_at(const char *text, size_t len, size_t i)
 {
@@ -144,7 +132,7 @@ static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len
     for (size_t i = 0; i < n && ascii; i++)
         ascii = !((unsigned char)s[i] & 0x80);
     if (ascii) {
-        if (!grow((void **)&tk->term, &tk->term_cap, n + 1, 1))
+        if (!kb_grow((void **)&tk->term, &tk->term_cap, n + 1, 1))
             return KB_ERR_NOMEM;
         for (size_t i = 0; i < n; i++) {
             char c = s[i];
@@ -165,7 +153,7 @@ static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len
             return KB_ERR_INVALID;
         if ((size_t)ncp <= tk->cps_cap)
             break;
-        if (!grow((void **)&tk->cps, &tk->cps_cap, (size_t)ncp, sizeof *tk->cps))
+        if (!kb_grow((void **)&tk->cps, &tk->cps_cap, (size_t)ncp, sizeof *tk->cps))
             return KB_ERR_NOMEM;
     }
     size_t k = 0;
@@ -180,7 +168,7 @@ static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len
                                             (utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
     if (nb < 0)
         return KB_ERR_INVALID;
-    if (!grow((void **)&tk->term, &tk->term_cap, (size_t)nb + 1, 1))
+    if (!kb_grow((void **)&tk->term, &tk->term_cap, (size_t)nb + 1, 1))
         return KB_ERR_NOMEM;
     memcpy(tk->term, tk->cps, (size_t)nb);
     tk->term[nb] = '\0';
@@ -261,7 +249,7 @@ static int acronym(walk *w, size_t *i, bool *found)
         size_t dot = at + l.len;
         if (dot >= w->len || w->text[dot] != '.')
             break;
-        if (!grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + l.len, 1))
+        if (!kb_grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + l.len, 1))
             return KB_ERR_NOMEM;
         memcpy(w->tk->raw + raw_len, w->text + at, l.len);
         raw_len += l.len;
@@ -317,7 +305,7 @@ static int word(walk *w, size_t *i)
             break;
         }
         if (!skip) {
-            if (!grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + c.len, 1))
+            if (!kb_grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + c.len, 1))
                 return KB_ERR_NOMEM;
             memcpy(w->tk->raw + raw_len, w->text + at, c.len);
             raw_len += c.len;

@@ -4,6 +4,7 @@
 #ifndef KBSEARCH_BUF_H
 #define KBSEARCH_BUF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "kbsearch/status.h"
 
@@ -38,6 +39,11 @@ kb_status kb_buf_status(const kb_buf *b);
 
 /* Frees the memory; the buffer can be used again after it. */
 void kb_buf_free(kb_buf *b);
+
+/* Makes the array *p (of *cap elements of `size` bytes) hold at least
+ * `need` elements, doubling its capacity.  Returns false, leaving the
+ * array as it was, when memory runs out. */
+bool kb_grow(void **p, size_t *cap, size_t need, size_t size);
 
 #ifdef __cplusplus
 }
