@@ -26,9 +26,22 @@ static const char usage[] =
     "      --db PATH         the index (default: .kbsearch/ in this folder or the\n"
     "                        nearest parent that has one, else $KBSEARCH_DB)\n"
     "  -n, --limit N         print at most N passages per query (default 10)\n"
+    "      --per-file K      at most K passages from one file (default 3; 0: no\n"
+    "                        limit); text output says how many more there are\n"
+    "  -l, --files-with-matches\n"
+    "                        print only the paths of matching files, best first\n"
+    "      --null            end each path of -l with NUL instead of a newline\n"
+    "  -C, --context N       text output: show the passage's lines from the file\n"
+    "                        with N lines before and after (instead of a snippet)\n"
     "      --color WHEN      auto (default: on a terminal, unless NO_COLOR is\n"
     "                        set), always or never\n"
-    "      --json            JSON Lines instead of text (see docs/output.md)\n"
+    "      --format FORMAT   text (default), json, vimgrep or trec\n"
+    "      --json            the same as --format=json: JSON Lines, with exact\n"
+    "                        offsets and columns (see docs/output.md)\n"
+    "      --vimgrep         the same as --format=vimgrep: PATH:LINE:COL:LINE-TEXT\n"
+    "                        per match, COL in bytes (Vim's 'errorformat'); a line\n"
+    "                        with several matches is printed once per match, so\n"
+    "                        editors should prefer --json\n"
     "      --batch FILE      run one query per line of FILE ('-': stdin), as\n"
     "                        QID<TAB>QUERY or a bare QUERY (its QID is the line\n"
     "                        number); blank lines and lines starting with # are\n"
@@ -38,17 +51,23 @@ static const char usage[] =
     "\n"
     "Output: per passage, PATH:FIRST-LAST (lines; PATH relative to the current\n"
     "folder when possible) and a snippet with the matched words highlighted\n"
-    "when coloured.  Diagnostics go to stderr as 'kbsearch: CONTEXT: MESSAGE'.\n"
+    "when coloured.  trec: 'QID Q0 PATH:FIRST-LAST RANK SCORE kbsearch' per\n"
+    "passage, for trec_eval.  Diagnostics go to stderr as\n"
+    "'kbsearch: CONTEXT: MESSAGE'.\n"
     "Exit status: 0 when something matched, 1 when nothing did, 2 on error\n"
     "(also when one query of a batch failed).\n";
 
 enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
+enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_VIMGREP, FORMAT_TREC, FORMAT_PATHS };
 
 typedef struct {
     const char *db;
     size_t limit;
+    size_t per_file;
     int color;
-    int json;
+    int format;
+    int null;
+    long context;    /* -1: snippets */
     const char *batch;
 } options;
 
@@ -71,7 +90,7 @@ static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const ch
 {
     double t0 = now_ms();
     kb_hits *hits = NULL;
-    kb_search_opts so = {o->limit};
+    kb_search_opts so = {o->limit, o->format == FORMAT_PATHS ? 1 : o->per_file};
     kb_status st = kb_search(s, text, strlen(text), &so, &hits);
     kb_print_query pq = {qid, text, hits ? kb_hits_query(hits) : NULL};
     kb_status out = pr->begin(pr, &pq);
@@ -137,9 +156,15 @@ static int parse_args(int argc, char **argv, options *o)
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"limit", required_argument, NULL, 'n'},
+        {"per-file", required_argument, NULL, 'p'},
+        {"files-with-matches", no_argument, NULL, 'l'},
+        {"null", no_argument, NULL, '0'},
+        {"context", required_argument, NULL, 'C'},
         {"color", required_argument, NULL, 'c'},
         {"colour", required_argument, NULL, 'c'},
+        {"format", required_argument, NULL, 'f'},
         {"json", no_argument, NULL, 'j'},
+        {"vimgrep", no_argument, NULL, 'v'},
         {"batch", required_argument, NULL, 'b'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -147,10 +172,13 @@ static int parse_args(int argc, char **argv, options *o)
     };
     static const kb_cli_choice colors[] = {
         {"always", COLOR_ALWAYS}, {"auto", COLOR_AUTO}, {"never", COLOR_NEVER}};
+    static const kb_cli_choice formats[] = {
+        {"json", FORMAT_JSON}, {"text", FORMAT_TEXT}, {"trec", FORMAT_TREC},
+        {"vimgrep", FORMAT_VIMGREP}};
     unsigned long v;
     int c;
     opterr = 0; /* our own messages, in our format */
-    while ((c = getopt_long(argc, argv, "+:n:hV", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+:n:lC:hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': o->db = optarg; break;
         case 'n':
@@ -158,11 +186,28 @@ static int parse_args(int argc, char **argv, options *o)
                 return KB_EXIT_ERROR;
             o->limit = v;
             break;
+        case 'p':
+            if (!kb_cli_number("kbsearch", "--per-file", optarg, 100000, &v))
+                return KB_EXIT_ERROR;
+            o->per_file = v;
+            break;
+        case 'C':
+            if (!kb_cli_number("kbsearch", "--context", optarg, 10000, &v))
+                return KB_EXIT_ERROR;
+            o->context = (long)v;
+            break;
+        case 'l': o->format = FORMAT_PATHS; break;
+        case '0': o->null = 1; break;
+        case 'f':
+            if (!kb_cli_decode("kbsearch", "--format", optarg, formats, 4, &o->format))
+                return KB_EXIT_ERROR;
+            break;
+        case 'v': o->format = FORMAT_VIMGREP; break;
         case 'c':
             if (!kb_cli_decode("kbsearch", "--color", optarg, colors, 3, &o->color))
                 return KB_EXIT_ERROR;
             break;
-        case 'j': o->json = 1; break;
+        case 'j': o->format = FORMAT_JSON; break;
         case 'b': o->batch = optarg; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': puts("kbsearch " KB_VERSION); return 0;
@@ -209,7 +254,7 @@ static kb_searcher *open_index(const options *o, const char *cwd)
 
 int main(int argc, char **argv)
 {
-    options o = {NULL, 10, COLOR_AUTO, 0, NULL};
+    options o = {NULL, 10, 3, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL};
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)
         return rc;
@@ -224,9 +269,14 @@ int main(int argc, char **argv)
     const char *no_color = getenv("NO_COLOR");
     bool color = o.color == COLOR_ALWAYS ||
                  (o.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(no_color && *no_color));
-    kb_printer_opts po = {stdout, kb_searcher_root(s), cwd, color && !o.json, o.batch != NULL};
+    kb_printer_opts po = {stdout, kb_searcher_root(s), cwd, color, o.batch != NULL,
+                          o.context, o.null};
     kb_printer *pr = NULL;
-    kb_status st = o.json ? kb_printer_json_new(&po, &pr) : kb_printer_text_new(&po, &pr);
+    kb_status (*const make[])(const kb_printer_opts *, kb_printer **) = {
+        [FORMAT_TEXT] = kb_printer_text_new, [FORMAT_JSON] = kb_printer_json_new,
+        [FORMAT_VIMGREP] = kb_printer_vimgrep_new, [FORMAT_TREC] = kb_printer_trec_new,
+        [FORMAT_PATHS] = kb_printer_paths_new};
+    kb_status st = make[o.format](&po, &pr);
     outcome res = {0, 0, st};
     if (!st && o.batch) {
         run_batch(s, pr, &o, &res);

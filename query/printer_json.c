@@ -5,15 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kbsearch/printer.h"
 #include "kbsearch/utf8.h"
+#include "printer_common.h"
 
 #define KB_JSON_VERSION 1
 
 typedef struct {
-    kb_printer base;
-    kb_printer_opts o;
-    kb_buf line;
+    kb_line_printer lp; /* first: the vtable and the line */
     size_t queries, matched, errors;
     double elapsed_ms;
 } json_printer;
@@ -67,62 +65,43 @@ static void key_str(kb_buf *b, const char *key, const char *p, size_t n)
 
 static kb_status flush(json_printer *j)
 {
-    kb_buf_add(&j->line, "\n", 1);
-    kb_status st = kb_buf_status(&j->line);
-    if (!st && fwrite(j->line.data, 1, j->line.len, j->o.out) != j->line.len)
-        st = KB_ERR_IO;
-    kb_buf_reset(&j->line);
-    return st;
+    kb_buf_add(&j->lp.line, "\n", 1);
+    return kb_line_printer_flush(&j->lp);
 }
 
 static void head(json_printer *j, const char *type, const kb_print_query *q)
 {
-    kb_buf_printf(&j->line, "{\"type\":\"%s\"", type);
-    key_str(&j->line, "qid", q->qid, strlen(q->qid));
+    kb_buf_printf(&j->lp.line, "{\"type\":\"%s\"", type);
+    key_str(&j->lp.line, "qid", q->qid, strlen(q->qid));
 }
 
 static kb_status json_begin(kb_printer *p, const kb_print_query *q)
 {
     json_printer *j = (json_printer *)p;
     j->queries++;
-    kb_buf_printf(&j->line, "{\"type\":\"begin\",\"version\":%d", KB_JSON_VERSION);
-    key_str(&j->line, "qid", q->qid, strlen(q->qid));
-    key_str(&j->line, "query", q->text, strlen(q->text));
-    kb_buf_puts(&j->line, ",\"warnings\":[");
+    kb_buf_printf(&j->lp.line, "{\"type\":\"begin\",\"version\":%d", KB_JSON_VERSION);
+    key_str(&j->lp.line, "qid", q->qid, strlen(q->qid));
+    key_str(&j->lp.line, "query", q->text, strlen(q->text));
+    kb_buf_puts(&j->lp.line, ",\"warnings\":[");
     for (size_t i = 0; q->parsed && i < q->parsed->nwarnings; i++) {
         if (i)
-            kb_buf_add(&j->line, ",", 1);
-        json_str(&j->line, q->parsed->warnings[i], strlen(q->parsed->warnings[i]));
+            kb_buf_add(&j->lp.line, ",", 1);
+        json_str(&j->lp.line, q->parsed->warnings[i], strlen(q->parsed->warnings[i]));
     }
-    kb_buf_puts(&j->line, "]}");
+    kb_buf_puts(&j->lp.line, "]}");
     return flush(j);
-}
-
-/* Line and 1-based columns of offset `off` in the passage. */
-static void span_position(const kb_hit *h, size_t off, unsigned *line, kb_column *col)
-{
-    const char *t = h->rec.text.p;
-    size_t bol = 0;
-    *line = h->rec.line_start;
-    for (size_t i = 0; i < off; i++) {
-        if (t[i] == '\n') {
-            (*line)++;
-            bol = i + 1;
-        }
-    }
-    *col = bol ? (kb_column){0, 0, 0} : h->rec.col;
-    kb_column_advance(col, t + bol, off - bol);
 }
 
 static void spans(json_printer *j, const kb_hit *h)
 {
-    kb_buf *b = &j->line;
+    kb_buf *b = &j->lp.line;
     kb_buf_puts(b, ",\"spans\":[");
     for (size_t i = 0; i < h->snippet.nspans; i++) {
         const kb_span *s = &h->snippet.spans[i];
         unsigned line;
         kb_column col;
-        span_position(h, s->start, &line, &col);
+        size_t bol, eol;
+        kb_hit_position(h, s->start, &line, &col, &bol, &eol);
         kb_buf_printf(b, "%s{\"byte_start\":%zu,\"byte_end\":%zu,\"line\":%u,"
                          "\"col_byte\":%zu,\"col_cp\":%zu,\"col_utf16\":%zu",
                       i ? "," : "", h->rec.byte_start + s->start, h->rec.byte_start + s->end,
@@ -141,20 +120,21 @@ static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
 {
     json_printer *j = (json_printer *)p;
     kb_buf abs = KB_BUF_INIT;
-    kb_buf_printf(&abs, "%s/", j->o.root);
+    kb_buf_printf(&abs, "%s/", j->lp.o.root);
     kb_buf_add(&abs, h->rec.path.p, h->rec.path.n);
     head(j, "match", q);
-    kb_buf_printf(&j->line, ",\"rank\":%u,\"score\":%.6g", h->rank, h->score);
-    key_str(&j->line, "path", h->rec.path.p, h->rec.path.n);
-    key_str(&j->line, "abspath", abs.data ? abs.data : "", abs.len);
+    kb_buf_printf(&j->lp.line, ",\"rank\":%u,\"score\":%.6g", h->rank, h->score);
+    key_str(&j->lp.line, "path", h->rec.path.p, h->rec.path.n);
+    key_str(&j->lp.line, "abspath", abs.data ? abs.data : "", abs.len);
     kb_buf_free(&abs);
-    kb_buf_printf(&j->line, ",\"line_start\":%u,\"line_end\":%u,\"byte_start\":%zu,\"byte_end\":%zu",
+    kb_buf_printf(&j->lp.line, ",\"line_start\":%u,\"line_end\":%u,\"byte_start\":%zu,\"byte_end\":%zu",
                   h->rec.line_start, h->rec.line_end, h->rec.byte_start, h->rec.byte_end);
-    key_str(&j->line, "heading", h->rec.heading.p, h->rec.heading.n);
-    key_str(&j->line, "title", h->title.p, h->title.n);
-    key_str(&j->line, "snippet", h->snippet.text, h->snippet.len);
+    key_str(&j->lp.line, "heading", h->rec.heading.p, h->rec.heading.n);
+    key_str(&j->lp.line, "title", h->title.p, h->title.n);
+    key_str(&j->lp.line, "snippet", h->snippet.text, h->snippet.len);
+    kb_buf_printf(&j->lp.line, ",\"more_in_file\":%u", h->more_in_file);
     spans(j, h);
-    kb_buf_puts(&j->line, "}");
+    kb_buf_puts(&j->lp.line, "}");
     return flush(j);
 }
 
@@ -163,8 +143,8 @@ static kb_status json_error(kb_printer *p, const kb_print_query *q, const char *
     json_printer *j = (json_printer *)p;
     j->errors++;
     head(j, "error", q);
-    key_str(&j->line, "message", message, strlen(message));
-    kb_buf_puts(&j->line, "}");
+    key_str(&j->lp.line, "message", message, strlen(message));
+    kb_buf_puts(&j->lp.line, "}");
     return flush(j);
 }
 
@@ -174,36 +154,22 @@ static kb_status json_end(kb_printer *p, const kb_print_query *q, size_t n, doub
     j->matched += n > 0;
     j->elapsed_ms += ms;
     head(j, "end", q);
-    kb_buf_printf(&j->line, ",\"matches\":%zu,\"elapsed_ms\":%.3f}", n, ms);
+    kb_buf_printf(&j->lp.line, ",\"matches\":%zu,\"elapsed_ms\":%.3f}", n, ms);
     return flush(j);
 }
 
 static kb_status json_finish(kb_printer *p)
 {
     json_printer *j = (json_printer *)p;
-    kb_buf_printf(&j->line, "{\"type\":\"summary\",\"queries\":%zu,\"matched\":%zu,\"errors\":%zu,"
+    kb_buf_printf(&j->lp.line, "{\"type\":\"summary\",\"queries\":%zu,\"matched\":%zu,\"errors\":%zu,"
                             "\"elapsed_ms\":%.3f}",
                   j->queries, j->matched, j->errors, j->elapsed_ms);
     kb_status st = flush(j);
-    return st ? st : fflush(j->o.out) ? KB_ERR_IO : KB_OK;
-}
-
-static void json_destroy(kb_printer *p)
-{
-    json_printer *j = (json_printer *)p;
-    if (!j)
-        return;
-    kb_buf_free(&j->line);
-    free(j);
+    return st ? st : fflush(j->lp.o.out) ? KB_ERR_IO : KB_OK;
 }
 
 kb_status kb_printer_json_new(const kb_printer_opts *o, kb_printer **out)
 {
-    json_printer *j = calloc(1, sizeof *j);
-    *out = (kb_printer *)j;
-    if (!j)
-        return KB_ERR_NOMEM;
-    j->base = (kb_printer){json_begin, json_hit, json_error, json_end, json_finish, json_destroy};
-    j->o = *o;
-    return KB_OK;
+    const kb_printer vt = {json_begin, json_hit, json_error, json_end, json_finish, NULL};
+    return kb_line_printer_new(sizeof(json_printer), &vt, o, out);
 }

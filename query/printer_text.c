@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kbsearch/printer.h"
+#include "printer_common.h"
 
 #define COLOR_PATH "\033[35m"
 #define COLOR_LINES "\033[32m"
@@ -10,115 +10,163 @@
 #define COLOR_QUERY "\033[1m"
 #define COLOR_OFF "\033[0m"
 
+/* A byte range of some text and where its matches are in it. */
 typedef struct {
-    kb_printer base;   /* first: the vtable */
-    kb_printer_opts o;
-    kb_buf line;       /* the output being assembled */
-} text_printer;
+    const char *text;
+    size_t len;
+    const kb_span *spans;
+    size_t nspans;
+    bool in_snippet;   /* use snip_start/snip_end instead of start/end */
+} marked;
 
-/* Copies text, turning control characters (an escape sequence in a file
- * must not drive the terminal) into '?'. */
-static void add_safe(kb_buf *b, const char *p, size_t n)
+/* Appends [from,to) of m->text with its matches coloured (when on). */
+static void add_marked(kb_line_printer *t, const marked *m, size_t from, size_t to)
 {
-    size_t from = 0;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)p[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
-            kb_buf_add(b, p + from, i - from);
-            kb_buf_add(b, "?", 1);
-            from = i + 1;
-        }
+    size_t at = from;
+    for (size_t i = 0; t->o.color && i < m->nspans; i++) {
+        size_t s = m->in_snippet ? m->spans[i].snip_start : m->spans[i].start;
+        size_t e = m->in_snippet ? m->spans[i].snip_end : m->spans[i].end;
+        if (s == KB_NOT_IN_SNIPPET || e <= at || s >= to)
+            continue;
+        if (s < at)
+            s = at;
+        if (e > to)
+            e = to;
+        kb_add_safe(&t->line, m->text + at, s - at);
+        kb_buf_puts(&t->line, COLOR_MATCH);
+        kb_add_safe(&t->line, m->text + s, e - s);
+        kb_buf_puts(&t->line, COLOR_OFF);
+        at = e;
     }
-    kb_buf_add(b, p + from, n - from);
-}
-
-static kb_status flush(text_printer *t)
-{
-    kb_status st = kb_buf_status(&t->line);
-    if (!st && fwrite(t->line.data, 1, t->line.len, t->o.out) != t->line.len)
-        st = KB_ERR_IO;
-    kb_buf_reset(&t->line);
-    return st;
+    kb_add_safe(&t->line, m->text + at, to - at);
 }
 
 static kb_status text_begin(kb_printer *p, const kb_print_query *q)
 {
-    text_printer *t = (text_printer *)p;
+    kb_line_printer *t = (kb_line_printer *)p;
     if (!t->o.batch)
         return KB_OK;
     kb_buf_printf(&t->line, "%s## %s: ", t->o.color ? COLOR_QUERY : "", q->qid);
-    add_safe(&t->line, q->text, strlen(q->text));
+    kb_add_safe(&t->line, q->text, strlen(q->text));
     kb_buf_printf(&t->line, "%s\n\n", t->o.color ? COLOR_OFF : "");
-    return flush(t);
+    return kb_line_printer_flush(t);
+}
+
+/* Reads the file behind a hit if it still holds the passage's bytes where
+ * the index says; NULL otherwise (changed, gone, unreadable). */
+static char *read_if_current(const char *path, const kb_hit *h, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    kb_buf b = KB_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        kb_buf_add(&b, chunk, n);
+    fclose(f);
+    if (kb_buf_status(&b) || b.len < h->rec.byte_end ||
+        memcmp(b.data + h->rec.byte_start, h->rec.text.p, h->rec.text.n) != 0) {
+        kb_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    return b.data;
+}
+
+/* --context: the passage's lines from the file, N lines around them,
+ * numbered grep-style ("12:" passage, "12-" context). */
+static bool add_context(kb_line_printer *t, const kb_hit *h, const char *abspath)
+{
+    size_t len = 0;
+    char *data = read_if_current(abspath, h, &len);
+    if (!data)
+        return false;
+    size_t from = h->rec.byte_start, to = h->rec.byte_end;
+    unsigned first = h->rec.line_start, last = h->rec.line_end;
+    while (from > 0 && data[from - 1] != '\n') /* start of the first line */
+        from--;
+    for (long k = 0; k < t->o.context && from > 0; k++, first--) {
+        from--; /* onto the previous line's newline */
+        while (from > 0 && data[from - 1] != '\n')
+            from--;
+    }
+    while (to < len && data[to] != '\n') /* end of the last line */
+        to++;
+    for (long k = 0; k < t->o.context && to + 1 < len; k++, last++) {
+        to++; /* past its newline */
+        while (to < len && data[to] != '\n')
+            to++;
+    }
+    marked m = {data, len, h->snippet.spans, h->snippet.nspans, false};
+    kb_span *file_spans = calloc(m.nspans ? m.nspans : 1, sizeof *file_spans);
+    if (!file_spans) {
+        free(data);
+        return false;
+    }
+    for (size_t i = 0; i < m.nspans; i++) {
+        file_spans[i] = m.spans[i];
+        file_spans[i].start += h->rec.byte_start;
+        file_spans[i].end += h->rec.byte_start;
+    }
+    m.spans = file_spans;
+    size_t at = from;
+    for (unsigned line = first; line <= last; line++) {
+        size_t eol = at;
+        while (eol < to && data[eol] != '\n')
+            eol++;
+        bool inside = line >= h->rec.line_start && line <= h->rec.line_end;
+        kb_buf_printf(&t->line, "%s%u%s%c", t->o.color ? COLOR_LINES : "", line,
+                      t->o.color ? COLOR_OFF : "", inside ? ':' : '-');
+        add_marked(t, &m, at, eol > at && data[eol - 1] == '\r' ? eol - 1 : eol);
+        kb_buf_add(&t->line, "\n", 1);
+        at = eol + 1;
+    }
+    free(file_spans);
+    free(data);
+    return true;
 }
 
 static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *h)
 {
     (void)q;
-    text_printer *t = (text_printer *)p;
-    kb_buf path = KB_BUF_INIT;
+    kb_line_printer *t = (kb_line_printer *)p;
+    kb_buf path = KB_BUF_INIT, abs = KB_BUF_INIT;
     kb_display_path(t->o.root, t->o.cwd, h->rec.path, &path);
     bool c = t->o.color;
     kb_buf_puts(&t->line, c ? COLOR_PATH : "");
-    add_safe(&t->line, path.data ? path.data : "", path.len);
-    kb_buf_printf(&t->line, "%s:%s%u-%u%s\n    ", c ? COLOR_OFF : "", c ? COLOR_LINES : "",
+    kb_add_safe(&t->line, path.data ? path.data : "", path.len);
+    kb_buf_printf(&t->line, "%s:%s%u-%u%s\n", c ? COLOR_OFF : "", c ? COLOR_LINES : "",
                   h->rec.line_start, h->rec.line_end, c ? COLOR_OFF : "");
-    kb_buf_free(&path);
-    const kb_snippet *s = &h->snippet;
-    size_t at = 0;
-    for (size_t i = 0; c && i < s->nspans; i++) {
-        const kb_span *sp = &s->spans[i];
-        if (sp->snip_start == KB_NOT_IN_SNIPPET)
-            continue;
-        add_safe(&t->line, s->text + at, sp->snip_start - at);
-        kb_buf_puts(&t->line, COLOR_MATCH);
-        add_safe(&t->line, s->text + sp->snip_start, sp->snip_end - sp->snip_start);
-        kb_buf_puts(&t->line, COLOR_OFF);
-        at = sp->snip_end;
+    kb_buf_printf(&abs, "%s/", t->o.root);
+    kb_buf_add(&abs, h->rec.path.p, h->rec.path.n);
+    if (t->o.context < 0 || kb_buf_status(&abs) || !add_context(t, h, abs.data)) {
+        const kb_snippet *s = &h->snippet;
+        marked m = {s->text, s->len, s->spans, s->nspans, true};
+        kb_buf_puts(&t->line, "    ");
+        add_marked(t, &m, 0, s->len);
+        kb_buf_add(&t->line, "\n", 1);
     }
-    add_safe(&t->line, s->text + at, s->len - at);
-    kb_buf_puts(&t->line, "\n\n");
-    return flush(t);
+    if (h->more_in_file)
+        kb_buf_printf(&t->line, "    (+%u more in this file)\n", h->more_in_file);
+    kb_buf_add(&t->line, "\n", 1);
+    kb_buf_free(&path);
+    kb_buf_free(&abs);
+    return kb_line_printer_flush(t);
 }
 
 static kb_status text_error(kb_printer *p, const kb_print_query *q, const char *message)
 {
-    text_printer *t = (text_printer *)p;
+    (void)q;
+    kb_line_printer *t = (kb_line_printer *)p;
     if (!t->o.batch)
         return KB_OK; /* a single query's error goes to stderr, by the caller */
     kb_buf_printf(&t->line, "error: %s\n\n", message);
-    (void)q;
-    return flush(t);
-}
-
-static kb_status text_end(kb_printer *p, const kb_print_query *q, size_t n, double ms)
-{
-    (void)p, (void)q, (void)n, (void)ms;
-    return KB_OK;
-}
-
-static kb_status text_finish(kb_printer *p)
-{
-    text_printer *t = (text_printer *)p;
-    return fflush(t->o.out) ? KB_ERR_IO : KB_OK;
-}
-
-static void text_destroy(kb_printer *p)
-{
-    text_printer *t = (text_printer *)p;
-    if (!t)
-        return;
-    kb_buf_free(&t->line);
-    free(t);
+    return kb_line_printer_flush(t);
 }
 
 kb_status kb_printer_text_new(const kb_printer_opts *o, kb_printer **out)
 {
-    text_printer *t = calloc(1, sizeof *t);
-    *out = (kb_printer *)t;
-    if (!t)
-        return KB_ERR_NOMEM;
-    t->base = (kb_printer){text_begin, text_hit, text_error, text_end, text_finish, text_destroy};
-    t->o = *o;
-    return KB_OK;
+    const kb_printer vt = {.begin = text_begin, .hit = text_hit, .error = text_error};
+    return kb_line_printer_new(sizeof(kb_line_printer), &vt, o, out);
 }

@@ -39,6 +39,7 @@ typedef struct {
     size_t index; /* in the results */
     unsigned docid;
     double score;
+    kb_str path; /* points into the results */
 } cand;
 
 /* Allocations behind one kb_xq tree, freed together. */
@@ -327,8 +328,45 @@ static kb_status file_title(kb_searcher *s, kb_hits *h, size_t i)
     return st;
 }
 
-/* Re-scores the candidates and fills h->hits with the best `limit`. */
-static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, size_t limit)
+static bool same_path(const cand *a, const cand *b)
+{
+    return a->path.n == b->path.n && memcmp(a->path.p, b->path.p, a->path.n) == 0;
+}
+
+/* Moves the passages to show to the front of the ranked candidates, in
+ * order: at most opts->per_file per file, at most opts->limit in all.
+ * Returns how many. */
+static size_t select_per_file(cand *c, size_t n, const kb_search_opts *opts)
+{
+    size_t keep = 0;
+    for (size_t i = 0; i < n && keep < opts->limit; i++) {
+        size_t same = 0;
+        for (size_t k = 0; k < keep; k++)
+            same += same_path(&c[k], &c[i]);
+        if (opts->per_file && same >= opts->per_file)
+            continue;
+        cand chosen = c[i];
+        memmove(c + keep + 1, c + keep, (i - keep) * sizeof *c);
+        c[keep++] = chosen;
+    }
+    return keep;
+}
+
+/* For the last shown passage of a file: how many of its candidates are not
+ * shown.  0 for the others. */
+static unsigned more_in_file(const cand *c, size_t n, size_t i, size_t keep)
+{
+    for (size_t k = i + 1; k < keep; k++)
+        if (same_path(&c[k], &c[i]))
+            return 0;
+    unsigned more = 0;
+    for (size_t k = keep; k < n; k++)
+        more += same_path(&c[k], &c[i]);
+    return more;
+}
+
+/* Re-scores the candidates and fills h->hits with the passages to show. */
+static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search_opts *opts)
 {
     size_t n = kb_results_count(h->results), nleaves = kb_matcher_leaf_count(m);
     cand *c = calloc(n ? n : 1, sizeof *c);
@@ -347,11 +385,13 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, size_t limit)
         if ((st = kb_match(m, rec.text.p, rec.text.n, &mm)))
             break;
         double cov = coverage(&mm, w, nleaves);
-        c[i] = (cand){i, r.docid, r.weight * (KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * cov * cov)};
+        c[i] = (cand){i, r.docid, r.weight * (KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * cov * cov),
+                      rec.path};
     }
+    size_t keep = 0;
     if (!st) {
         qsort(c, n, sizeof *c, by_score);
-        size_t keep = n < limit ? n : limit;
+        keep = select_per_file(c, n, opts);
         h->hits = calloc(keep ? keep : 1, sizeof *h->hits);
         h->titles = calloc(keep ? keep : 1, sizeof *h->titles);
         if (!h->hits || !h->titles)
@@ -367,6 +407,7 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, size_t limit)
         kb_record_decode(r.data, r.data_len, &hit->rec);
         hit->rank = (unsigned)i + 1;
         hit->score = c[i].score;
+        hit->more_in_file = more_in_file(c, n, i, keep);
         st = kb_match(m, hit->rec.text.p, hit->rec.text.n, &mm);
         if (!st)
             st = kb_snippet_make(hit->rec.text.p, hit->rec.text.n, &mm, &hit->snippet);
@@ -405,7 +446,7 @@ kb_status kb_search(kb_searcher *s, const char *query, size_t len,
         set_error(s, st, "%s", kb_db_last_error(s->db));
     else if ((st = kb_matcher_new(h->query, s->tk, s->stemmer, &m)))
         set_error(s, st, "%s", "out of memory");
-    else if ((st = rank(s, h, m, opts->limit)) && !s->error.len)
+    else if ((st = rank(s, h, m, opts)) && !s->error.len)
         set_error(s, st, "%s", st == KB_ERR_NOMEM ? "out of memory" : kb_db_last_error(s->db));
     kb_matcher_free(m);
     pool_free(&p);

@@ -40,8 +40,11 @@ typedef struct kb_printer_opts {
     const char *root;  /* absolute path of the indexed folder */
     const char *cwd;   /* absolute current folder (paths shown relative to
                           it when possible), or NULL for root-relative */
-    bool color;        /* ANSI colours and bold matches (text only) */
+    bool color;        /* ANSI colours and bold matches (text, vimgrep) */
     bool batch;        /* several queries: the text printer heads each */
+    long context;      /* text: lines of the file around each passage, or
+                          -1 for a snippet */
+    bool null;         /* paths: end each with NUL, not a newline */
 } kb_printer_opts;
 
 /* Text for people: "path:START-END", then the snippet indented, a blank
@@ -51,6 +54,24 @@ kb_status kb_printer_text_new(const kb_printer_opts *o, kb_printer **out);
 /* JSON Lines for programs: begin / match / error / end / summary objects
  * (docs/output.md has the schema). */
 kb_status kb_printer_json_new(const kb_printer_opts *o, kb_printer **out);
+
+/* Vim's quickfix format: "PATH:LINE:COL:TEXT" per match, COL in bytes and
+ * TEXT the line of the passage holding the match (a line with several
+ * matches comes once per match). */
+kb_status kb_printer_vimgrep_new(const kb_printer_opts *o, kb_printer **out);
+
+/* TREC run format, for trec_eval and other IR tools: per passage
+ * "QID Q0 PATH:FIRST-LAST RANK SCORE kbsearch" (PATH relative to the root). */
+kb_status kb_printer_trec_new(const kb_printer_opts *o, kb_printer **out);
+
+/* Paths of matching files, best first, each once per query (-l). */
+kb_status kb_printer_paths_new(const kb_printer_opts *o, kb_printer **out);
+
+/* Where `off` (a byte offset in the hit's passage text) is in the file:
+ * its 1-based line, its 0-based column in the three units, and the
+ * bounds [*bol, *eol) of that line within the passage text. */
+void kb_hit_position(const kb_hit *h, size_t off, unsigned *line, kb_column *col,
+                     size_t *bol, size_t *eol);
 
 /* Writes the path of `rel` (relative to root) as it should be shown: relative
  * to cwd when the two share a prefix, else absolute.  Check kb_buf_status. */

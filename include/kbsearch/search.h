@@ -52,7 +52,8 @@ const char *kb_searcher_last_error(const kb_searcher *s);
 const char *kb_searcher_root(const kb_searcher *s);
 
 typedef struct kb_search_opts {
-    size_t limit;   /* passages to return, at most */
+    size_t limit;    /* passages to return, at most */
+    size_t per_file; /* passages of one file, at most; 0: no limit */
 } kb_search_opts;
 
 /* One ranked passage.  Strings point into the hits (valid until
@@ -63,6 +64,9 @@ typedef struct kb_hit {
     kb_record rec;        /* path, heading, text, lines and bytes */
     kb_str title;         /* the file's title */
     kb_snippet snippet;   /* excerpt and every match's offsets */
+    unsigned more_in_file;/* on the last shown passage of a file: how many
+                             more of its passages matched (among the
+                             KB_RERANK_DEPTH best) but are not shown */
 } kb_hit;
 
 typedef struct kb_hits kb_hits;

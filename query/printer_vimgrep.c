@@ -1,0 +1,30 @@
+/* --vimgrep: one "PATH:LINE:COL:TEXT" line per match, as Vim's default
+ * 'errorformat' (%f:%l:%c:%m) reads it. */
+#include "printer_common.h"
+
+static kb_status vimgrep_hit(kb_printer *p, const kb_print_query *q, const kb_hit *h)
+{
+    (void)q;
+    kb_line_printer *lp = (kb_line_printer *)p;
+    kb_buf path = KB_BUF_INIT;
+    kb_display_path(lp->o.root, lp->o.cwd, h->rec.path, &path);
+    for (size_t i = 0; i < h->snippet.nspans; i++) {
+        const kb_span *s = &h->snippet.spans[i];
+        unsigned line;
+        kb_column col;
+        size_t bol, eol;
+        kb_hit_position(h, s->start, &line, &col, &bol, &eol);
+        kb_add_safe(&lp->line, path.data ? path.data : "", path.len);
+        kb_buf_printf(&lp->line, ":%u:%zu:", line, col.bytes + 1);
+        kb_add_safe(&lp->line, h->rec.text.p + bol, eol - bol);
+        kb_buf_add(&lp->line, "\n", 1);
+    }
+    kb_buf_free(&path);
+    return kb_line_printer_flush(lp);
+}
+
+kb_status kb_printer_vimgrep_new(const kb_printer_opts *o, kb_printer **out)
+{
+    const kb_printer vt = {.hit = vimgrep_hit};
+    return kb_line_printer_new(sizeof(kb_line_printer), &vt, o, out);
+}
