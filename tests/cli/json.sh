@@ -8,14 +8,37 @@ copy_corpus
 "$KBINDEX" "$work/kb" >/dev/null 2>&1
 cd "$work/kb"
 queries=(compost 'cafe naive' 東京 서울 'strategic flexibility' '"latency fell"' résumé 'cache 3.5%' 'owners café')
-for q in "${queries[@]}"; do "$KBSEARCH" --json "$q"; done >"$work/all.jsonl"
+for q in "${queries[@]}"; do "$KBSEARCH" --json "$q" | grep -v '"type":"summary"'; done >"$work/all.jsonl"
 python3 - "$work/all.jsonl" <<'PY' || fail "JSON check"
-import json, sys
+import json, os, sys
 n = 0
+KEYS = {
+    "begin": {"type", "version", "qid", "query", "warnings"},
+    "match": {"type", "qid", "rank", "score", "path", "abspath", "line_start", "line_end",
+              "byte_start", "byte_end", "heading", "title", "snippet", "more_in_file", "spans"},
+    "end": {"type", "qid", "matches", "elapsed_ms"},
+    "summary": {"type", "queries", "matched", "errors", "elapsed_ms"},
+}
+current, ranks, scores = None, [], []
 for raw in open(sys.argv[1], encoding="utf-8"):
     o = json.loads(raw)
+    assert set(o) == KEYS[o["type"]], (o["type"], set(o) ^ KEYS[o["type"]])
+    if o["type"] == "begin":
+        assert o["version"] == 1 and isinstance(o["query"], str) and o["warnings"] == [], o
+        current, ranks, scores = o["qid"], [], []
+        continue
+    assert o["qid"] == current, o
+    if o["type"] == "end":
+        assert o["matches"] == len(ranks) and o["elapsed_ms"] >= 0, o
+        assert ranks == list(range(1, len(ranks) + 1)) and scores == sorted(scores, reverse=True)
+        continue
     if o["type"] != "match":
         continue
+    ranks.append(o["rank"])
+    scores.append(o["score"])
+    assert o["abspath"] == os.path.join(os.getcwd(), o["path"]), o
+    assert isinstance(o["heading"], str) and o["title"] and o["snippet"], o
+    assert isinstance(o["more_in_file"], int) and o["more_in_file"] >= 0, o
     data = open(o["abspath"], "rb").read()
     assert data[o["byte_start"]:o["byte_end"]].strip(), o
     assert o["line_start"] == data[:o["byte_start"]].count(b"\n") + 1, o
