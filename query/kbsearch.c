@@ -26,8 +26,10 @@ static const char usage[] =
     "      --db PATH         the index (default: .kbsearch/ in this folder or the\n"
     "                        nearest parent that has one, else $KBSEARCH_DB)\n"
     "  -n, --limit N         print at most N passages per query (default 10)\n"
-    "      --per-file K      at most K passages from one file (default 3; 0: no\n"
-    "                        limit); text output says how many more there are\n"
+    "      --per-file K      at most K passages from one file (0: no limit);\n"
+    "                        text output says how many more there are; default\n"
+    "                        3 for text, 0 for json, vimgrep and trec, whose\n"
+    "                        programs want the ranking as it is\n"
     "  -l, --files-with-matches\n"
     "                        print only the paths of matching files, best first\n"
     "      --null            end each path of -l with NUL instead of a newline\n"
@@ -63,7 +65,7 @@ enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_VIMGREP, FORMAT_TREC, FORMAT_PATHS };
 typedef struct {
     const char *db;
     size_t limit;
-    size_t per_file;
+    long per_file;   /* -1: the format's default */
     int color;
     int format;
     int null;
@@ -90,7 +92,7 @@ static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const ch
 {
     double t0 = now_ms();
     kb_hits *hits = NULL;
-    kb_search_opts so = {o->limit, o->format == FORMAT_PATHS ? 1 : o->per_file};
+    kb_search_opts so = {o->limit, (size_t)o->per_file};
     kb_status st = kb_search(s, text, strlen(text), &so, &hits);
     kb_print_query pq = {qid, text, hits ? kb_hits_query(hits) : NULL};
     kb_status out = pr->begin(pr, &pq);
@@ -189,7 +191,7 @@ static int parse_args(int argc, char **argv, options *o)
         case 'p':
             if (!kb_cli_number("kbsearch", "--per-file", optarg, 100000, &v))
                 return KB_EXIT_ERROR;
-            o->per_file = v;
+            o->per_file = (long)v;
             break;
         case 'C':
             if (!kb_cli_number("kbsearch", "--context", optarg, 10000, &v))
@@ -216,6 +218,10 @@ static int parse_args(int argc, char **argv, options *o)
             return KB_EXIT_ERROR;
         }
     }
+    if (o->format == FORMAT_PATHS)
+        o->per_file = 1;
+    else if (o->per_file < 0)
+        o->per_file = o->format == FORMAT_TEXT ? 3 : 0;
     if (!o->batch && optind == argc) {
         kb_cli_diag("kbsearch", NULL, "no query given (try 'kbsearch --help')");
         return KB_EXIT_ERROR;
@@ -254,7 +260,7 @@ static kb_searcher *open_index(const options *o, const char *cwd)
 
 int main(int argc, char **argv)
 {
-    options o = {NULL, 10, 3, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL};
+    options o = {NULL, 10, -1, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL};
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)
         return rc;
