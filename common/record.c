@@ -72,6 +72,7 @@ void kb_record_encode(const kb_record *r, kb_buf *out)
     put_varint(out, r->col.bytes);
     put_varint(out, r->col.cps);
     put_varint(out, r->col.utf16);
+    put_varint(out, r->content);
     put_str(out, r->path);
     put_str(out, r->heading);
     put_str(out, r->text);
@@ -89,6 +90,7 @@ kb_status kb_record_decode(const char *data, size_t len, kb_record *r)
     r->col.bytes = (size_t)get_varint(&rd);
     r->col.cps = (size_t)get_varint(&rd);
     r->col.utf16 = (size_t)get_varint(&rd);
+    r->content = get_varint(&rd);
     r->path = get_str(&rd);
     r->heading = get_str(&rd);
     r->text = get_str(&rd);
@@ -119,15 +121,19 @@ kb_status kb_file_entry_decode(const char *data, size_t len, kb_file_entry *e)
     return rd.bad ? KB_ERR_CORRUPT : KB_OK;
 }
 
-uint64_t kb_hash64(const void *data, size_t len)
+uint64_t kb_hash64_add(uint64_t h, const void *data, size_t len)
 {
     const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325ull;
     for (size_t i = 0; i < len; i++) {
         h ^= p[i];
         h *= 0x100000001b3ull;
     }
     return h;
+}
+
+uint64_t kb_hash64(const void *data, size_t len)
+{
+    return kb_hash64_add(KB_HASH64_INIT, data, len);
 }
 
 void kb_column_advance(kb_column *c, const char *text, size_t n)

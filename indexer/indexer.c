@@ -47,6 +47,8 @@ typedef struct {
     const char *rel;
     const char *text;
     kb_doc *doc;
+    size_t body;            /* passage offset where its body starts */
+    uint64_t content;       /* running hash of the body's terms */
     unsigned passages;
     /* the failure that stopped the run */
     kb_buf error;
@@ -124,6 +126,8 @@ static void file_term(kb_buf *b, const char *rel)
 static int add_token(void *ctx, const kb_token *t)
 {
     indexer *ix = ctx;
+    if (t->start >= ix->body) /* a NUL ends each term: "ab c" != "a bc" */
+        ix->content = kb_hash64_add(ix->content, t->term, t->term_len + 1);
     kb_status st = kb_doc_add_posting(ix->doc, t->term, t->term_len, t->pos);
     if (st || !ix->stemmer || (t->flags & (KB_TOKEN_NUMBER | KB_TOKEN_CJK)))
         return st;
@@ -145,11 +149,14 @@ static int add_passage(void *ctx, const kb_passage *p)
     kb_status st = kb_doc_new(&ix->doc);
     if (st)
         return fail(ix, st, "indexing", ix->rel);
+    ix->body = p->body_start - p->byte_start;
+    ix->content = KB_HASH64_INIT;
     st = kb_tokenize(ix->tk, ix->text + p->byte_start, p->byte_end - p->byte_start,
                      add_token, ix);
     kb_record r = {{ix->rel, strlen(ix->rel)}, p->heading,
                    {ix->text + p->byte_start, p->byte_end - p->byte_start},
-                   p->line_start, p->line_end, p->byte_start, p->byte_end, {0, 0, 0}};
+                   p->line_start, p->line_end, p->byte_start, p->byte_end, {0, 0, 0},
+                   ix->content};
     size_t bol = p->byte_start; /* a window can start inside a line */
     while (bol > 0 && ix->text[bol - 1] != '\n')
         bol--;

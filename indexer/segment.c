@@ -260,14 +260,20 @@ static unsigned line_of(const seg *s, size_t off)
     return lo;
 }
 
-static int emit(seg *s, size_t start, size_t end, kb_str heading)
+/* Emits [start,end) trimmed; `body` is where the text after a travelling
+ * heading starts (== start when there is none). */
+static int emit(seg *s, size_t start, size_t body, size_t end, kb_str heading)
 {
     while (start < end && is_space(s->text[start]))
         start++;
     while (end > start && is_space(s->text[end - 1]))
         end--;
+    if (body < start)
+        body = start;
+    while (body < end && is_space(s->text[body]))
+        body++;
     kb_passage p = {start, end, line_of(s, start) + 1, line_of(s, end ? end - 1 : 0) + 1,
-                    heading};
+                    heading, body};
     return s->fn(s->ctx, &p);
 }
 
@@ -322,12 +328,12 @@ static int emit_paragraph(seg *s, size_t start, size_t body, size_t end, kb_str 
 {
     kb_str body_text = {s->text + body, end - body};
     if (count_words(body_text) <= KB_WINDOW_MAX_WORDS && end - body <= KB_WINDOW_MAX_BYTES)
-        return emit(s, start, end, heading);
+        return emit(s, start, body, end, heading);
     /* The first window keeps the heading that travels with the paragraph. */
     size_t ws = start, at = body;
     while (at < end) {
         size_t we = window_end(s->text, at, end);
-        int rc = emit(s, ws, we, heading);
+        int rc = emit(s, ws, at, we, heading);
         if (rc)
             return rc;
         at = we;
@@ -347,8 +353,8 @@ static int make_passages(seg *s)
         size_t start = s->lines[p->first].start, end = s->lines[p->last].end;
         if (p->heading) {
             if (pending) {
-                int rc = emit(s, s->lines[pending->first].start,
-                              s->lines[pending->last].end, pending->heading_text);
+                size_t hs = s->lines[pending->first].start;
+                int rc = emit(s, hs, hs, s->lines[pending->last].end, pending->heading_text);
                 if (rc)
                     return rc;
             }
@@ -362,9 +368,10 @@ static int make_passages(seg *s)
         if (rc)
             return rc;
     }
-    if (pending)
-        return emit(s, s->lines[pending->first].start, s->lines[pending->last].end,
-                    pending->heading_text);
+    if (pending) {
+        size_t hs = s->lines[pending->first].start;
+        return emit(s, hs, hs, s->lines[pending->last].end, pending->heading_text);
+    }
     return 0;
 }
 

@@ -132,7 +132,14 @@ static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     key_str(&j->lp.line, "heading", h->rec.heading.p, h->rec.heading.n);
     key_str(&j->lp.line, "title", h->title.p, h->title.n);
     key_str(&j->lp.line, "snippet", h->snippet.text, h->snippet.len);
-    kb_buf_printf(&j->lp.line, ",\"more_in_file\":%u", h->more_in_file);
+    kb_buf_printf(&j->lp.line, ",\"more_in_file\":%u,\"also_at\":[", h->more_in_file);
+    for (size_t i = 0; i < h->nalso; i++) {
+        kb_buf_puts(&j->lp.line, i ? ",{\"path\":" : "{\"path\":");
+        json_str(&j->lp.line, h->also_at[i].path.p, h->also_at[i].path.n);
+        kb_buf_printf(&j->lp.line, ",\"line_start\":%u,\"line_end\":%u}",
+                      h->also_at[i].line_start, h->also_at[i].line_end);
+    }
+    kb_buf_puts(&j->lp.line, "]");
     spans(j, h);
     kb_buf_puts(&j->lp.line, "}");
     return flush(j);

@@ -149,6 +149,14 @@ static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     }
     if (h->more_in_file)
         kb_buf_printf(&t->line, "    (+%u more in this file)\n", h->more_in_file);
+    for (size_t i = 0; i < h->nalso; i++) {
+        kb_buf_puts(&t->line, i ? ", " : "    (also in ");
+        kb_buf_reset(&path);
+        kb_display_path(t->o.root, t->o.cwd, h->also_at[i].path, &path);
+        kb_add_safe(&t->line, path.data ? path.data : "", path.len);
+        kb_buf_printf(&t->line, ":%u-%u%s", h->also_at[i].line_start, h->also_at[i].line_end,
+                      i + 1 == h->nalso ? ")\n" : "");
+    }
     kb_buf_add(&t->line, "\n", 1);
     kb_buf_free(&path);
     kb_buf_free(&abs);

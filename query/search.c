@@ -2,6 +2,7 @@
 #include "kbsearch/search.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,10 @@ typedef struct {
     size_t index; /* in the results */
     unsigned docid;
     double score;
-    kb_str path; /* points into the results */
+    kb_str path;      /* points into the results */
+    unsigned lines[2];/* first and last line */
+    uint64_t content; /* equal for copies of one passage */
+    size_t copy_of;   /* index of the shown copy, or SIZE_MAX */
 } cand;
 
 /* Allocations behind one kb_xq tree, freed together. */
@@ -254,6 +258,7 @@ void kb_hits_free(kb_hits *h)
         return;
     for (size_t i = 0; i < h->n; i++) {
         kb_snippet_free(&h->hits[i].snippet);
+        free(h->hits[i].also_at);
         free(h->titles[i]);
     }
     free(h->hits);
@@ -334,22 +339,53 @@ static bool same_path(const cand *a, const cand *b)
 }
 
 /* Moves the passages to show to the front of the ranked candidates, in
- * order: at most opts->per_file per file, at most opts->limit in all.
+ * order: one copy of each text (the best; the others are marked copy_of
+ * it), at most opts->per_file per file, at most opts->limit in all.
  * Returns how many. */
-static size_t select_per_file(cand *c, size_t n, const kb_search_opts *opts)
+static size_t select_hits(cand *c, size_t n, const kb_search_opts *opts)
 {
     size_t keep = 0;
     for (size_t i = 0; i < n && keep < opts->limit; i++) {
-        size_t same = 0;
-        for (size_t k = 0; k < keep; k++)
+        size_t same = 0, copy = SIZE_MAX;
+        for (size_t k = 0; k < keep && copy == SIZE_MAX; k++) {
             same += same_path(&c[k], &c[i]);
+            if (c[k].content == c[i].content)
+                copy = k;
+        }
+        if (copy != SIZE_MAX) {
+            c[i].copy_of = copy;
+            continue;
+        }
         if (opts->per_file && same >= opts->per_file)
             continue;
         cand chosen = c[i];
         memmove(c + keep + 1, c + keep, (i - keep) * sizeof *c);
         c[keep++] = chosen;
     }
+    /* Copies met after the limit was reached are copies too. */
+    for (size_t i = keep; i < n; i++)
+        for (size_t k = 0; k < keep && c[i].copy_of == SIZE_MAX; k++)
+            if (c[k].content == c[i].content)
+                c[i].copy_of = k;
     return keep;
+}
+
+/* The other places of hit i's text. */
+static kb_status also_at(const cand *c, size_t n, size_t i, kb_hit *hit)
+{
+    size_t count = 0;
+    for (size_t k = 0; k < n; k++)
+        count += c[k].copy_of == i;
+    if (!count)
+        return KB_OK;
+    kb_place *p = calloc(count, sizeof *p);
+    if (!p)
+        return KB_ERR_NOMEM;
+    for (size_t k = 0; k < n; k++)
+        if (c[k].copy_of == i)
+            p[hit->nalso++] = (kb_place){c[k].path, c[k].lines[0], c[k].lines[1]};
+    hit->also_at = p;
+    return KB_OK;
 }
 
 /* For the last shown passage of a file: how many of its candidates are not
@@ -361,7 +397,7 @@ static unsigned more_in_file(const cand *c, size_t n, size_t i, size_t keep)
             return 0;
     unsigned more = 0;
     for (size_t k = keep; k < n; k++)
-        more += same_path(&c[k], &c[i]);
+        more += c[k].copy_of == SIZE_MAX && same_path(&c[k], &c[i]);
     return more;
 }
 
@@ -386,12 +422,12 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
             break;
         double cov = coverage(&mm, w, nleaves);
         c[i] = (cand){i, r.docid, r.weight * (KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * cov * cov),
-                      rec.path};
+                      rec.path, {rec.line_start, rec.line_end}, rec.content, SIZE_MAX};
     }
     size_t keep = 0;
     if (!st) {
         qsort(c, n, sizeof *c, by_score);
-        keep = select_per_file(c, n, opts);
+        keep = select_hits(c, n, opts);
         h->hits = calloc(keep ? keep : 1, sizeof *h->hits);
         h->titles = calloc(keep ? keep : 1, sizeof *h->titles);
         if (!h->hits || !h->titles)
@@ -413,6 +449,8 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
             st = kb_snippet_make(hit->rec.text.p, hit->rec.text.n, &mm, &hit->snippet);
         if (!st)
             st = file_title(s, h, i);
+        if (!st)
+            st = also_at(c, n, i, hit);
     }
     free(c);
     free(w);

@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define KB_SCHEMA_VERSION 1
+#define KB_SCHEMA_VERSION 2
 
 /* A byte slice; not NUL-terminated unless said so. */
 typedef struct kb_str {
@@ -48,6 +48,8 @@ typedef struct kb_record {
     size_t byte_start;
     size_t byte_end;
     kb_column col;      /* where byte_start lies in its line */
+    uint64_t content;   /* kb_hash64 of the normalized terms of the text
+                           after its travelling heading: equal for copies */
 } kb_record;
 
 /* Appends the encoded record to `out` (check kb_buf_status). */
@@ -73,7 +75,10 @@ typedef struct kb_file_entry {
 void kb_file_entry_encode(const kb_file_entry *e, kb_buf *out);
 kb_status kb_file_entry_decode(const char *data, size_t len, kb_file_entry *e);
 
-/* FNV-1a, 64 bits: detects edits, not attacks. */
+/* FNV-1a, 64 bits: detects edits, not attacks.  kb_hash64_add continues
+ * a hash (start from KB_HASH64_INIT) so it can be fed piece by piece. */
+#define KB_HASH64_INIT 0xcbf29ce484222325ull
+uint64_t kb_hash64_add(uint64_t h, const void *data, size_t len);
 uint64_t kb_hash64(const void *data, size_t len);
 
 #ifdef __cplusplus

@@ -11,6 +11,10 @@
  * passage satisfies (a phrase found only as scattered words counts half).
  * Passages with more of the distinct query words win, but one with fewer
  * is never dropped: this is not a strict AND.
+ *
+ * Copies: passages with the same normalized words (an article printed
+ * twice, a paragraph pasted into several notes) are shown once, at the
+ * best copy's rank, with the other places listed in kb_hit.also_at.
  */
 #ifndef KBSEARCH_SEARCH_H
 #define KBSEARCH_SEARCH_H
@@ -56,6 +60,13 @@ typedef struct kb_search_opts {
     size_t per_file; /* passages of one file, at most; 0: no limit */
 } kb_search_opts;
 
+/* Another place of a passage's text (a copy in the same or another file). */
+typedef struct kb_place {
+    kb_str path;
+    unsigned line_start;
+    unsigned line_end;
+} kb_place;
+
 /* One ranked passage.  Strings point into the hits (valid until
  * kb_hits_free) and are not NUL-terminated, except snippet.text. */
 typedef struct kb_hit {
@@ -67,6 +78,10 @@ typedef struct kb_hit {
     unsigned more_in_file;/* on the last shown passage of a file: how many
                              more of its passages matched (among the
                              KB_RERANK_DEPTH best) but are not shown */
+    kb_place *also_at;    /* copies of this passage's text (the same
+                             normalized words after any travelling heading),
+                             shown once: here; in rank order */
+    size_t nalso;
 } kb_hit;
 
 typedef struct kb_hits kb_hits;

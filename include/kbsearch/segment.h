@@ -51,6 +51,8 @@ typedef struct kb_passage {
     unsigned line_end;
     kb_str heading;      /* heading text without markup (points into the
                             text), empty if none */
+    size_t body_start;   /* where the text after a heading that travels
+                            with the passage starts (byte_start if none) */
 } kb_passage;
 
 /* Called per passage, in order; non-zero stops (returned by kb_segment). */

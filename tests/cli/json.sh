@@ -15,7 +15,8 @@ n = 0
 KEYS = {
     "begin": {"type", "version", "qid", "query", "warnings"},
     "match": {"type", "qid", "rank", "score", "path", "abspath", "line_start", "line_end",
-              "byte_start", "byte_end", "heading", "title", "snippet", "more_in_file", "spans"},
+              "byte_start", "byte_end", "heading", "title", "snippet", "more_in_file", "also_at",
+              "spans"},
     "end": {"type", "qid", "matches", "elapsed_ms"},
     "summary": {"type", "queries", "matched", "errors", "elapsed_ms"},
 }
