@@ -18,7 +18,6 @@ typedef struct {
     kb_stemmer *stemmer;
     qtok *toks;
     size_t ntoks, cap;
-    kb_status st;
 } collector;
 
 static int collect(void *ctx, const kb_token *tok)
@@ -228,7 +227,7 @@ kb_status kb_query_parse(const char *text, size_t len, kb_tokenizer *tk,
         return KB_ERR_NOMEM;
     q->root.kind = KB_Q_ANY;
     q->root.col = 1;
-    collector c = {tk, stemmer, NULL, 0, 0, KB_OK};
+    collector c = {tk, stemmer, NULL, 0, 0};
     kb_status st = KB_OK;
     size_t i = 0, n;
     while (i < len && !st) {

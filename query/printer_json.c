@@ -120,8 +120,7 @@ static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
 {
     json_printer *j = (json_printer *)p;
     kb_buf abs = KB_BUF_INIT;
-    kb_buf_printf(&abs, "%s/", j->lp.o.root);
-    kb_buf_add(&abs, h->rec.path.p, h->rec.path.n);
+    kb_abs_path(j->lp.o.root, h->rec.path, &abs);
     head(j, "match", q);
     kb_buf_printf(&j->lp.line, ",\"rank\":%u,\"score\":%.6g", h->rank, h->score);
     key_str(&j->lp.line, "path", h->rec.path.p, h->rec.path.n);

@@ -76,10 +76,13 @@ static char *read_if_current(const char *path, const kb_hit *h, size_t *len)
 
 /* --context: the passage's lines from the file, N lines around them,
  * numbered grep-style ("12:" passage, "12-" context). */
-static bool add_context(kb_line_printer *t, const kb_hit *h, const char *abspath)
+static bool add_context(kb_line_printer *t, const kb_hit *h)
 {
+    kb_buf abspath = KB_BUF_INIT;
+    kb_abs_path(t->o.root, h->rec.path, &abspath);
     size_t len = 0;
-    char *data = read_if_current(abspath, h, &len);
+    char *data = kb_buf_status(&abspath) ? NULL : read_if_current(abspath.data, h, &len);
+    kb_buf_free(&abspath);
     if (!data)
         return false;
     size_t from = h->rec.byte_start, to = h->rec.byte_end;
@@ -131,16 +134,14 @@ static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
 {
     (void)q;
     kb_line_printer *t = (kb_line_printer *)p;
-    kb_buf path = KB_BUF_INIT, abs = KB_BUF_INIT;
+    kb_buf path = KB_BUF_INIT;
     kb_display_path(t->o.root, t->o.cwd, h->rec.path, &path);
     bool c = t->o.color;
     kb_buf_puts(&t->line, c ? COLOR_PATH : "");
     kb_add_safe(&t->line, path.data ? path.data : "", path.len);
     kb_buf_printf(&t->line, "%s:%s%u-%u%s\n", c ? COLOR_OFF : "", c ? COLOR_LINES : "",
                   h->rec.line_start, h->rec.line_end, c ? COLOR_OFF : "");
-    kb_buf_printf(&abs, "%s/", t->o.root);
-    kb_buf_add(&abs, h->rec.path.p, h->rec.path.n);
-    if (t->o.context < 0 || kb_buf_status(&abs) || !add_context(t, h, abs.data)) {
+    if (t->o.context < 0 || !add_context(t, h)) {
         const kb_snippet *s = &h->snippet;
         marked m = {s->text, s->len, s->spans, s->nspans, true};
         kb_buf_puts(&t->line, "    ");
@@ -159,7 +160,6 @@ static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     }
     kb_buf_add(&t->line, "\n", 1);
     kb_buf_free(&path);
-    kb_buf_free(&abs);
     return kb_line_printer_flush(t);
 }
 

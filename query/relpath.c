@@ -3,13 +3,19 @@
 
 #include <string.h>
 
+void kb_abs_path(const char *root, kb_str rel, kb_buf *out)
+{
+    size_t n = strlen(root);
+    kb_buf_add(out, root, n);
+    if (n == 0 || root[n - 1] != '/')
+        kb_buf_add(out, "/", 1);
+    kb_buf_add(out, rel.p, rel.n);
+}
+
 void kb_display_path(const char *root, const char *cwd, kb_str rel, kb_buf *out)
 {
     kb_buf abs = KB_BUF_INIT;
-    kb_buf_puts(&abs, root);
-    if (abs.len == 0 || abs.data[abs.len - 1] != '/')
-        kb_buf_add(&abs, "/", 1);
-    kb_buf_add(&abs, rel.p, rel.n);
+    kb_abs_path(root, rel, &abs);
     if (kb_buf_status(&abs)) {
         out->st = kb_buf_status(&abs);
         return;

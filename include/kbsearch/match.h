@@ -18,11 +18,6 @@
 extern "C" {
 #endif
 
-/* A leaf of the query that can be matched: a word or a phrase. */
-typedef struct kb_leaf {
-    const kb_qnode *node;   /* KB_Q_TERM or KB_Q_PHRASE, owned by the query */
-} kb_leaf;
-
 /* One matched place: [start,end) in the matched text; `leaf` is the index
  * of the query leaf it satisfies. */
 typedef struct kb_mspan {

@@ -73,6 +73,9 @@ kb_status kb_printer_paths_new(const kb_printer_opts *o, kb_printer **out);
 void kb_hit_position(const kb_hit *h, size_t off, unsigned *line, kb_column *col,
                      size_t *bol, size_t *eol);
 
+/* Appends root + "/" + rel (one slash) to *out.  Check kb_buf_status. */
+void kb_abs_path(const char *root, kb_str rel, kb_buf *out);
+
 /* Writes the path of `rel` (relative to root) as it should be shown: relative
  * to cwd when the two share a prefix, else absolute.  Check kb_buf_status. */
 void kb_display_path(const char *root, const char *cwd, kb_str rel, kb_buf *out);
