@@ -15,9 +15,19 @@ cd "$work/kb/notes"
     done
 } >"$work/search.txt" 2>&1
 compare "$KB_TESTS/expected/search.txt" "$work/search.txt"
+# --context lines from the file, and the text header of each batch query.
+{
+    "$KBSEARCH" --color=never -C 1 -n 2 compost
+    printf 'a\tcompost heap\nb\t"latency fell"\n' | "$KBSEARCH" --color=never -n 1 --batch -
+} >"$work/context.txt"
+compare "$KB_TESTS/expected/context-batch.txt" "$work/context.txt"
 "$KBSEARCH" --color=always -n 2 compost >"$work/color.txt"
 compare "$KB_TESTS/expected/search-color.txt" "$work/color.txt"
 # Without a terminal and without --color, no escape sequence at all.
 "$KBSEARCH" -n 2 compost | grep -q $'\033' && fail "colour codes written to a pipe"
 NO_COLOR=1 "$KBSEARCH" --color=auto -n 2 compost | grep -q $'\033' && fail "NO_COLOR ignored"
+# A file edited since indexing: --context falls back to the stored snippet.
+sed -i 's/fortnight/month/' "$work/kb/notes/garden.md"
+"$KBSEARCH" --color=never -C 1 -n 1 compost | sed -n 2p | grep -q '^    ## Compost The compost heap needs turning once a fortnight' ||
+    fail "--context on an edited file: $("$KBSEARCH" --color=never -C 1 -n 1 compost)"
 echo ok
