@@ -73,6 +73,9 @@ void kb_record_encode(const kb_record *r, kb_buf *out)
     put_varint(out, r->col.cps);
     put_varint(out, r->col.utf16);
     put_varint(out, r->content);
+    put_varint(out, r->chrome);
+    put_varint(out, r->chrome_signals);
+    put_varint(out, r->is_chrome != 0);
     put_str(out, r->path);
     put_str(out, r->heading);
     put_str(out, r->text);
@@ -91,6 +94,9 @@ kb_status kb_record_decode(const char *data, size_t len, kb_record *r)
     r->col.cps = (size_t)get_varint(&rd);
     r->col.utf16 = (size_t)get_varint(&rd);
     r->content = get_varint(&rd);
+    r->chrome = (unsigned)get_varint(&rd);
+    r->chrome_signals = (unsigned)get_varint(&rd);
+    r->is_chrome = get_varint(&rd) != 0;
     r->path = get_str(&rd);
     r->heading = get_str(&rd);
     r->text = get_str(&rd);

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "kbsearch/boilerplate.h"
 #include "kbsearch/buf.h"
 #include "kbsearch/index.h"
 #include "kbsearch/record.h"
@@ -43,9 +44,14 @@ typedef struct {
     size_t pending_bytes;   /* text read since the last commit */
     kb_buf scratch;         /* record and metadata encoding */
     kb_buf term;            /* prefixed terms */
+    bool reindex_all;       /* the chrome setting changed since the last run */
     /* the file being indexed */
     const char *rel;
     const char *text;
+    kb_passage *found;      /* its passages, as segmented */
+    size_t nfound, found_cap;
+    kb_chrome *chrome;      /* their verdicts */
+    size_t chrome_cap;
     kb_doc *doc;
     size_t body;            /* passage offset where its body starts */
     uint64_t content;       /* running hash of the body's terms */
@@ -143,9 +149,17 @@ static int add_token(void *ctx, const kb_token *t)
     return kb_doc_add_term(ix->doc, ix->term.data, ix->term.len, 1);
 }
 
-static int add_passage(void *ctx, const kb_passage *p)
+static int collect_passage(void *ctx, const kb_passage *p)
 {
     indexer *ix = ctx;
+    if (!kb_grow((void **)&ix->found, &ix->found_cap, ix->nfound + 1, sizeof *ix->found))
+        return KB_ERR_NOMEM;
+    ix->found[ix->nfound++] = *p;
+    return 0;
+}
+
+static int add_passage(indexer *ix, const kb_passage *p, const kb_chrome *chrome)
+{
     kb_status st = kb_doc_new(&ix->doc);
     if (st)
         return fail(ix, st, "indexing", ix->rel);
@@ -156,7 +170,8 @@ static int add_passage(void *ctx, const kb_passage *p)
     kb_record r = {{ix->rel, strlen(ix->rel)}, p->heading,
                    {ix->text + p->byte_start, p->byte_end - p->byte_start},
                    p->line_start, p->line_end, p->byte_start, p->byte_end, {0, 0, 0},
-                   ix->content};
+                   ix->content, chrome->score, chrome->signals,
+                   !ix->opts->keep_boilerplate && chrome->score >= KB_CHROME_THRESHOLD};
     size_t bol = p->byte_start; /* a window can start inside a line */
     while (bol > 0 && ix->text[bol - 1] != '\n')
         bol--;
@@ -170,6 +185,8 @@ static int add_passage(void *ctx, const kb_passage *p)
         st = kb_doc_set_data(ix->doc, ix->scratch.data, ix->scratch.len);
     if (!st)
         st = kb_doc_add_term(ix->doc, ix->term.data, ix->term.len, 0);
+    if (!st && r.is_chrome)
+        st = kb_doc_add_term(ix->doc, KB_CHROME_TERM, strlen(KB_CHROME_TERM), 0);
     if (!st)
         st = kb_db_add_doc(ix->db, ix->doc);
     kb_doc_free(ix->doc);
@@ -261,9 +278,18 @@ static int index_file(indexer *ix, const char *rel, const char *text, size_t len
     ix->rel = rel;
     ix->text = text;
     ix->passages = 0;
-    int rc = kb_segment(text, len, kb_syntax_for_path(rel), add_passage, ix, &e->title);
+    ix->nfound = 0;
+    int rc = kb_segment(text, len, kb_syntax_for_path(rel), collect_passage, ix, &e->title);
+    if (!rc && !kb_grow((void **)&ix->chrome, &ix->chrome_cap, ix->nfound, sizeof *ix->chrome))
+        rc = KB_ERR_NOMEM;
+    if (!rc)
+        rc = kb_boilerplate(text, len, e->title, ix->found, ix->nfound, ix->chrome);
     if (rc)
-        return rc == KB_ERR_NOMEM ? fail(ix, KB_ERR_NOMEM, "segmenting", rel) : rc;
+        return fail(ix, KB_ERR_NOMEM, "segmenting", rel);
+    for (size_t i = 0; i < ix->nfound && !rc; i++)
+        rc = add_passage(ix, &ix->found[i], &ix->chrome[i]);
+    if (rc)
+        return rc;
     e->passages = ix->passages;
     ix->stats->passages += ix->passages;
     return save_entry(ix, rel, e);
@@ -278,7 +304,7 @@ static int on_file(void *ctx, const char *rel, const char *abs, const struct sta
     int64_t mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
     if (k) {
         k->seen = true;
-        if (k->e.size == (uint64_t)st->st_size && k->e.mtime_ns == mtime) {
+        if (k->e.size == (uint64_t)st->st_size && k->e.mtime_ns == mtime && !ix->reindex_all) {
             ix->stats->unchanged++;
             return 0;
         }
@@ -302,7 +328,7 @@ static int on_file(void *ctx, const char *rel, const char *abs, const struct sta
             warn_file(ix, rel, "not valid UTF-8 (bad byte at offset %zu)", bad);
         if (k)
             k->seen = false; /* its old passages no longer match the file */
-    } else if (k && k->e.hash == e.hash) {
+    } else if (k && k->e.hash == e.hash && !ix->reindex_all) {
         e.passages = k->e.passages;
         e.title = k->e.title;
         ix->stats->unchanged++;
@@ -350,17 +376,27 @@ static int remove_unseen(indexer *ix)
     return 0;
 }
 
+static const char *chrome_setting(const indexer *ix)
+{
+    return ix->opts->keep_boilerplate ? "keep" : "filter";
+}
+
 /* Checks the index's schema and language, and settles the language. */
 static int check_meta(indexer *ix, const char **language, char **stored_lang)
 {
-    char *schema = NULL;
+    char *schema = NULL, *chrome = NULL;
     kb_status st = kb_db_get_meta(ix->db, KB_META_SCHEMA, &schema, NULL);
     if (!st)
         st = kb_db_get_meta(ix->db, KB_META_LANGUAGE, stored_lang, NULL);
+    if (!st)
+        st = kb_db_get_meta(ix->db, KB_META_BOILERPLATE, &chrome, NULL);
     if (st) {
         free(schema);
+        free(chrome);
         return fail(ix, st, "reading the index metadata", NULL);
     }
+    ix->reindex_all = *chrome && strcmp(chrome, chrome_setting(ix)) != 0;
+    free(chrome);
     int rc = 0;
     if (*schema && atoi(schema) != KB_SCHEMA_VERSION) {
         kb_buf_reset(&ix->error);
@@ -390,6 +426,9 @@ static int write_index_meta(indexer *ix, const char *root, const char *language)
         st = kb_db_set_meta(ix->db, KB_META_LANGUAGE, language, strlen(language));
     if (!st)
         st = kb_db_set_meta(ix->db, KB_META_SCHEMA, schema, strlen(schema));
+    if (!st)
+        st = kb_db_set_meta(ix->db, KB_META_BOILERPLATE, chrome_setting(ix),
+                            strlen(chrome_setting(ix)));
     if (!st)
         st = kb_db_commit(ix->db);
     return st ? fail(ix, st, "committing the index", NULL) : 0;
@@ -470,6 +509,8 @@ kb_status kb_index_folder(const kb_index_opts *opts, kb_warn_fn warn, void *ctx,
         free(ix.known[i].raw);
     }
     free(ix.known);
+    free(ix.found);
+    free(ix.chrome);
     kb_buf_free(&ix.scratch);
     kb_buf_free(&ix.term);
     kb_buf_free(&ix.error);

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "../cli/cli.h"
+#include "chrome_report.h"
 #include "kbsearch/indexer.h"
 
 static const char usage[] =
@@ -22,6 +23,12 @@ static const char usage[] =
     "      --db PATH        the index folder (default: DIR/" KB_INDEX_DIRNAME ")\n"
     "      --language LANG  stemming language (default: the index's, else\n"
     "                       " KB_DEFAULT_LANGUAGE "); 'none' turns stemming off\n"
+    "      --keep-boilerplate  mark no passage as page chrome (menus, footers,\n"
+    "                       share bars...): all of them show in results.\n"
+    "                       Changing this re-indexes every file\n"
+    "      --show-boilerplate  list the passages under DIR (a folder or a file)\n"
+    "                       that the index holds as chrome, with the evidence;\n"
+    "                       indexes nothing\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -41,17 +48,21 @@ int main(int argc, char **argv)
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'L'},
+        {"keep-boilerplate", no_argument, NULL, 'K'},
+        {"show-boilerplate", no_argument, NULL, 'S'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    kb_index_opts opts = {".", NULL, NULL, 0};
-    int c;
+    kb_index_opts opts = {".", NULL, NULL, 0, 0};
+    int c, show = 0;
     opterr = 0; /* our own messages, in our format */
     while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': opts.db_path = optarg; break;
         case 'L': opts.language = optarg; break;
+        case 'K': opts.keep_boilerplate = 1; break;
+        case 'S': show = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': puts("kbindex " KB_VERSION); return 0;
         default:
@@ -65,6 +76,8 @@ int main(int argc, char **argv)
     }
     if (optind < argc)
         opts.folder = argv[optind];
+    if (show)
+        return kb_chrome_report(opts.db_path, opts.folder);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     kb_index_stats stats;

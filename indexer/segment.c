@@ -1,5 +1,6 @@
 /* The segmenter: lines -> paragraphs -> passages (rules in segment.h). */
 #include "kbsearch/segment.h"
+#include "kbsearch/sentence.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
@@ -30,18 +31,9 @@ typedef struct {
     void *ctx;
 } seg;
 
-static bool is_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
 static kb_str trim(const char *p, size_t n)
 {
-    while (n && is_space(*p))
-        p++, n--;
-    while (n && is_space(p[n - 1]))
-        n--;
-    return (kb_str){p, n};
+    return kb_trim((kb_str){p, n});
 }
 
 static kb_str line_str(const seg *s, unsigned i)
@@ -103,57 +95,12 @@ static bool rst_adornment(kb_str l)
     return true;
 }
 
-static bool is_list_item(kb_str t)
-{
-    if (t.n >= 2 && strchr("-*+", t.p[0]) && t.p[1] == ' ')
-        return true;
-    if (t.n >= 4 && memcmp(t.p, "\xe2\x80\xa2", 3) == 0) /* U+2022 bullet */
-        return true;
-    size_t k = 0;
-    while (k < t.n && t.p[k] >= '0' && t.p[k] <= '9')
-        k++;
-    return k > 0 && k + 1 < t.n && (t.p[k] == '.' || t.p[k] == ')') && t.p[k + 1] == ' ';
-}
-
-static unsigned count_words(kb_str t)
-{
-    unsigned n = 0;
-    for (size_t i = 0; i < t.n; i++)
-        if (!is_space(t.p[i]) && (i == 0 || is_space(t.p[i - 1])))
-            n++;
-    return n;
-}
-
-/* Does the text end a sentence?  Closing quotes and brackets may follow
- * the terminator. */
-static bool ends_sentence(const char *p, size_t n)
-{
-    static const char *const closers[] = {"\"", "'", ")", "]", "\xe2\x80\x9d", "\xe2\x80\x99"};
-    static const char *const enders[] = {".", "!", "?", "\xe3\x80\x82", "\xef\xbc\x81", "\xef\xbc\x9f"};
-    for (bool stripped = true; stripped && n;) {
-        stripped = false;
-        for (size_t i = 0; i < sizeof closers / sizeof *closers; i++) {
-            size_t k = strlen(closers[i]);
-            if (n > k && memcmp(p + n - k, closers[i], k) == 0) {
-                n -= k;
-                stripped = true;
-            }
-        }
-    }
-    for (size_t i = 0; i < sizeof enders / sizeof *enders; i++) {
-        size_t k = strlen(enders[i]);
-        if (n >= k && memcmp(p + n - k, enders[i], k) == 0)
-            return true;
-    }
-    return false;
-}
-
 static bool heading_like(kb_str t)
 {
-    if (t.n == 0 || t.n > 120 || is_list_item(t) || count_words(t) > KB_HEADING_MAX_WORDS)
+    if (t.n == 0 || t.n > 120 || kb_is_list_item(t) || kb_count_separators(t) >= 2 || kb_count_words(t) > KB_HEADING_MAX_WORDS)
         return false;
     char last = t.p[t.n - 1];
-    if (strchr(".!?,;:", last) || ends_sentence(t.p, t.n))
+    if (strchr(".!?,;:", last) || kb_ends_sentence(t))
         return false;
     for (size_t i = 0; i < t.n; i++) {
         unsigned char c = (unsigned char)t.p[i];
@@ -264,13 +211,13 @@ static unsigned line_of(const seg *s, size_t off)
  * heading starts (== start when there is none). */
 static int emit(seg *s, size_t start, size_t body, size_t end, kb_str heading)
 {
-    while (start < end && is_space(s->text[start]))
+    while (start < end && kb_is_space(s->text[start]))
         start++;
-    while (end > start && is_space(s->text[end - 1]))
+    while (end > start && kb_is_space(s->text[end - 1]))
         end--;
     if (body < start)
         body = start;
-    while (body < end && is_space(s->text[body]))
+    while (body < end && kb_is_space(s->text[body]))
         body++;
     kb_passage p = {start, end, line_of(s, start) + 1, line_of(s, end ? end - 1 : 0) + 1,
                     heading, body};
@@ -295,12 +242,12 @@ static size_t window_end(const char *t, size_t start, size_t end)
     unsigned words = 0;
     size_t last_sentence = start, i = start;
     while (i < end) {
-        while (i < end && is_space(t[i]))
+        while (i < end && kb_is_space(t[i]))
             i++;
         if (i >= end)
             break;
         size_t ws = i, k = 0;
-        while (i < end && !is_space(t[i]) && !k) {
+        while (i < end && !kb_is_space(t[i]) && !k) {
             k = cjk_sentence_end(t + i, end - i);
             i += k ? k : 1;
         }
@@ -314,7 +261,7 @@ static size_t window_end(const char *t, size_t start, size_t end)
             return cut > start ? cut : i;
         }
         words++;
-        if (k || ends_sentence(t + ws, i - ws))
+        if (k || kb_ends_sentence((kb_str){t + ws, i - ws}))
             last_sentence = i;
         if (words >= KB_WINDOW_WORDS && last_sentence == i)
             return i;
@@ -327,7 +274,7 @@ static size_t window_end(const char *t, size_t start, size_t end)
 static int emit_paragraph(seg *s, size_t start, size_t body, size_t end, kb_str heading)
 {
     kb_str body_text = {s->text + body, end - body};
-    if (count_words(body_text) <= KB_WINDOW_MAX_WORDS && end - body <= KB_WINDOW_MAX_BYTES)
+    if (kb_count_words(body_text) <= KB_WINDOW_MAX_WORDS && end - body <= KB_WINDOW_MAX_BYTES)
         return emit(s, start, body, end, heading);
     /* The first window keeps the heading that travels with the paragraph. */
     size_t ws = start, at = body;
@@ -337,7 +284,7 @@ static int emit_paragraph(seg *s, size_t start, size_t body, size_t end, kb_str 
         if (rc)
             return rc;
         at = we;
-        while (at < end && is_space(s->text[at]))
+        while (at < end && kb_is_space(s->text[at]))
             at++;
         ws = at;
     }

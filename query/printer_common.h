@@ -21,8 +21,4 @@ kb_status kb_line_printer_new(size_t size, const kb_printer *vtable,
 /* Writes the buffered output; KB_ERR_IO or KB_ERR_NOMEM on failure. */
 kb_status kb_line_printer_flush(kb_line_printer *p);
 
-/* Copies text for a terminal: control characters (an escape sequence in
- * a file must not drive the terminal) become '?'. */
-void kb_add_safe(kb_buf *b, const char *p, size_t n);
-
 #endif

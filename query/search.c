@@ -44,6 +44,7 @@ typedef struct {
     unsigned lines[2];/* first and last line */
     uint64_t content; /* equal for copies of one passage */
     size_t copy_of;   /* index of the shown copy, or SIZE_MAX */
+    bool chrome;      /* judged page chrome: after all content */
 } cand;
 
 /* Allocations behind one kb_xq tree, freed together. */
@@ -310,6 +311,8 @@ static double coverage(const kb_matches *mm, const double *w, size_t nleaves)
 static int by_score(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
+    if (x->chrome != y->chrome)
+        return x->chrome ? 1 : -1;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return x->docid < y->docid ? -1 : x->docid > y->docid;
@@ -422,7 +425,8 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
             break;
         double cov = coverage(&mm, w, nleaves);
         c[i] = (cand){i, r.docid, r.weight * (KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * cov * cov),
-                      rec.path, {rec.line_start, rec.line_end}, rec.content, SIZE_MAX};
+                      rec.path, {rec.line_start, rec.line_end}, rec.content, SIZE_MAX,
+                      rec.is_chrome};
     }
     size_t keep = 0;
     if (!st) {
@@ -474,8 +478,15 @@ kb_status kb_search(kb_searcher *s, const char *query, size_t len,
         return st;
     }
     pool p = {0};
-    kb_xq root = {0};
-    query_xq(&p, h->query, &root);
+    kb_xq root = {0}, *q = &root;
+    if (!opts->all) {
+        kb_xq *k = kids(&p, &root, KB_XQ_AND_NOT, 2);
+        if (k) {
+            term_xq(&k[1], KB_CHROME_TERM, strlen(KB_CHROME_TERM));
+            q = &k[0];
+        }
+    }
+    query_xq(&p, h->query, q);
     kb_matcher *m = NULL;
     size_t depth = opts->limit > KB_RERANK_DEPTH ? opts->limit : KB_RERANK_DEPTH;
     if (p.failed)

@@ -232,6 +232,23 @@ extern "C" kb_status kb_db_each_meta(kb_db *db, const char *prefix,
     }
 }
 
+extern "C" kb_status kb_db_each_doc(kb_db *db, const char *term, size_t len,
+                                    kb_doc_fn fn, void *ctx) noexcept
+{
+    try {
+        std::string t(term ? term : "", term ? len : 0);
+        for (auto it = db->rd->postlist_begin(t); it != db->rd->postlist_end(t); ++it) {
+            std::string data = db->rd->get_document(*it).get_data();
+            int rc = fn(ctx, *it, data.data(), data.size());
+            if (rc)
+                return static_cast<kb_status>(rc);
+        }
+        return KB_OK;
+    } catch (...) {
+        return kb__map_exception(&db->error, "reading passages");
+    }
+}
+
 extern "C" kb_status kb_db_doc_count(kb_db *db, unsigned *out) noexcept
 {
     try {

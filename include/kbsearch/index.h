@@ -106,6 +106,14 @@ typedef int (*kb_meta_fn)(void *ctx, const char *key, const char *value,
 KB_API kb_status kb_db_each_meta(kb_db *db, const char *prefix, kb_meta_fn fn,
                                  void *ctx) KB_NOEXCEPT;
 
+/* Calls fn(ctx, docid, data, data_len) for each document indexed by
+ * `term` (`len` bytes; every document when len is 0), in docid order.
+ * The data is valid during the call only; a non-zero return stops the
+ * walk and is returned. */
+typedef int (*kb_doc_fn)(void *ctx, unsigned docid, const char *data, size_t len);
+KB_API kb_status kb_db_each_doc(kb_db *db, const char *term, size_t len, kb_doc_fn fn,
+                                void *ctx) KB_NOEXCEPT;
+
 /* --- statistics -------------------------------------------------------- */
 
 /* Number of documents in the index. */

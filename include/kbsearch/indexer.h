@@ -12,6 +12,10 @@
  * index folder itself and symbolic links are not visited.  A file with
  * NUL bytes or invalid UTF-8 is skipped: the `warn` callback gets its path
  * and the reason, and the run goes on.
+ *
+ * Each passage is scored for page chrome (boilerplate.h); the score and
+ * its signals go into the passage record, and passages judged chrome also
+ * get KB_CHROME_TERM.
  */
 #ifndef KBSEARCH_INDEXER_H
 #define KBSEARCH_INDEXER_H
@@ -33,12 +37,19 @@ extern "C" {
 #define KB_META_ROOT "kb:root"         /* absolute path of the indexed folder */
 #define KB_META_LANGUAGE "kb:language" /* stemming language, or "none" */
 #define KB_META_SCHEMA "kb:schema"     /* KB_SCHEMA_VERSION, in decimal */
+#define KB_META_BOILERPLATE "kb:boilerplate" /* "filter" or "keep" */
+
+/* The boolean term of passages judged chrome (boilerplate.h), which
+ * searches leave out unless asked to include them. */
+#define KB_CHROME_TERM "XC"
 
 typedef struct kb_index_opts {
     const char *folder;   /* the folder to index */
     const char *db_path;  /* the index; NULL: folder/.kbsearch */
     const char *language; /* NULL: the index's own, else "english" */
     size_t commit_bytes;  /* 0: KB_COMMIT_BYTES */
+    int keep_boilerplate; /* non-zero: score chrome but mark nothing as
+                             chrome; changing it re-indexes every file */
 } kb_index_opts;
 
 #define KB_COMMIT_BYTES (32u << 20)

@@ -73,6 +73,10 @@ kb_status kb_printer_paths_new(const kb_printer_opts *o, kb_printer **out);
 void kb_hit_position(const kb_hit *h, size_t off, unsigned *line, kb_column *col,
                      size_t *bol, size_t *eol);
 
+/* Copies text for a terminal: control characters (an escape sequence in
+ * a file must not drive the terminal) become '?'. */
+void kb_add_safe(kb_buf *b, const char *p, size_t n);
+
 /* Appends root + "/" + rel (one slash) to *out.  Check kb_buf_status. */
 void kb_abs_path(const char *root, kb_str rel, kb_buf *out);
 

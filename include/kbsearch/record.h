@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define KB_SCHEMA_VERSION 2
+#define KB_SCHEMA_VERSION 3
 
 /* A byte slice; not NUL-terminated unless said so. */
 typedef struct kb_str {
@@ -50,6 +50,10 @@ typedef struct kb_record {
     kb_column col;      /* where byte_start lies in its line */
     uint64_t content;   /* kb_hash64 of the normalized terms of the text
                            after its travelling heading: equal for copies */
+    unsigned chrome;    /* boilerplate score, percent (boilerplate.h) */
+    unsigned chrome_signals; /* KB_BP_* bits behind it */
+    int is_chrome;      /* 1: judged chrome and left out of results by
+                           default (0 under kbindex --keep-boilerplate) */
 } kb_record;
 
 /* Appends the encoded record to `out` (check kb_buf_status). */

@@ -12,6 +12,9 @@
  * Passages with more of the distinct query words win, but one with fewer
  * is never dropped: this is not a strict AND.
  *
+ * Chrome: passages kbindex judged page chrome are left out, unless
+ * kb_search_opts.all asks for them; they then come after all content.
+ *
  * Copies: passages with the same normalized words (an article printed
  * twice, a paragraph pasted into several notes) are shown once, at the
  * best copy's rank, with the other places listed in kb_hit.also_at.
@@ -58,6 +61,8 @@ const char *kb_searcher_root(const kb_searcher *s);
 typedef struct kb_search_opts {
     size_t limit;    /* passages to return, at most */
     size_t per_file; /* passages of one file, at most; 0: no limit */
+    int all;         /* non-zero: include passages judged page chrome
+                        (boilerplate.h), ranked after all the others */
 } kb_search_opts;
 
 /* Another place of a passage's text (a copy in the same or another file). */

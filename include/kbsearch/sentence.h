@@ -1,0 +1,46 @@
+/* sentence.h — the few facts about raw text that both the segmenter and
+ * the boilerplate detector judge lines by: words, sentence ends, list
+ * items and item separators.
+ */
+#ifndef KBSEARCH_SENTENCE_H
+#define KBSEARCH_SENTENCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "kbsearch/record.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ASCII white space, including CR. */
+bool kb_is_space(char c);
+
+/* `t` without leading and trailing white space. */
+kb_str kb_trim(kb_str t);
+
+/* Runs of non-space bytes in t. */
+unsigned kb_count_words(kb_str t);
+
+/* Does t end a sentence (. ! ? or the CJK 。！？), closing quotes and
+ * brackets allowed after the terminator? */
+bool kb_ends_sentence(kb_str t);
+
+/* Sentence ends in t: words that end a sentence and are not abbreviations
+ * ("U.S.", "e.g.", "Dr." with fewer than three letters before the dot do
+ * not count). */
+unsigned kb_count_sentences(kb_str t);
+
+/* Does the (trimmed) line start a list item: "- ", "* ", "+ ", "• ",
+ * "1. " or "1) "? */
+bool kb_is_list_item(kb_str t);
+
+/* Item separators in a line: " | ", " › ", " · ", " » " (breadcrumbs,
+ * share bars, inline menus).  A Markdown table row ('|' first) has none:
+ * its cells are data. */
+unsigned kb_count_separators(kb_str t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,304 @@
+/* The chrome detector: evidence per line, then per passage, then per run
+ * of passages and per file (signals and points in boilerplate.h). */
+#include "kbsearch/boilerplate.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <utf8proc.h>
+
+#include "kbsearch/sentence.h"
+
+#define SHORT_LINE_WORDS 20
+#define RUN_LINES 3
+#define LONG_RUN_LINES 8
+#define LEGAL_MAX_WORDS 80
+#define PROSE_WORDS 20
+#define PROSE_WORDS_PER_LINE 6
+#define INLINE_MENU_SEPARATORS 3
+/* A first line of fewer words ("Home", "• Education") names a page's menu,
+ * not its article. */
+#define TITLE_MIN_WORDS 3
+
+typedef struct {
+    kb_str t;         /* trimmed */
+    unsigned words;
+    bool ends;        /* ends a sentence */
+    bool linky;       /* a link, a URL or an item list cut by separators */
+    unsigned seps;
+    bool legal;
+    bool item;        /* a list item without a sentence end */
+    uint64_t key;     /* hash of its letters and digits, lower-cased; 0: none */
+    bool repeated;    /* another line of the file has the same key */
+} line_info;
+
+typedef struct {
+    unsigned lines;   /* non-blank */
+    unsigned words;
+    unsigned short_lines; /* an inline menu counts one per item */
+    unsigned linky, repeated, items;
+    bool prose, legal, title;
+    bool anchor;      /* prose that places the article: not a legal notice,
+                         not mostly links */
+} passage_info;
+
+static bool has(kb_str t, const char *needle)
+{
+    return memmem(t.p, t.n, needle, strlen(needle)) != NULL;
+}
+
+static bool contains_ci(kb_str t, const char *needle)
+{
+    size_t k = strlen(needle);
+    for (size_t i = 0; i + k <= t.n; i++)
+        if (strncasecmp(t.p + i, needle, k) == 0)
+            return true;
+    return false;
+}
+
+/* "Copyright 2024", "Copyright (c) 2024", "Copyright © 2024". */
+static bool copyright_year(kb_str t)
+{
+    static const char word[] = "copyright";
+    for (size_t i = 0; i + sizeof word - 1 <= t.n; i++) {
+        if (strncasecmp(t.p + i, word, sizeof word - 1) != 0)
+            continue;
+        size_t k = i + sizeof word - 1;
+        while (k < t.n && (kb_is_space(t.p[k]) || strchr("(cC)", t.p[k])))
+            k++;
+        if (k + 1 < t.n && memcmp(t.p + k, "\xc2\xa9", 2) == 0)
+            k += 2;
+        while (k < t.n && kb_is_space(t.p[k]))
+            k++;
+        unsigned digits = 0;
+        while (k + digits < t.n && t.p[k + digits] >= '0' && t.p[k + digits] <= '9')
+            digits++;
+        if (digits == 4)
+            return true;
+    }
+    return false;
+}
+
+/* A hash of the line's letters and digits, lower-cased, so that lines
+ * differing only in spacing, punctuation or case compare equal; 0 when
+ * there are none. */
+static uint64_t line_key(kb_str t)
+{
+    uint64_t h = KB_HASH64_INIT;
+    bool any = false;
+    for (size_t i = 0; i < t.n;) {
+        utf8proc_int32_t cp;
+        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t.p + i,
+                                              (utf8proc_ssize_t)(t.n - i), &cp);
+        if (k <= 0) {
+            i++;
+            continue;
+        }
+        i += (size_t)k;
+        utf8proc_category_t c = utf8proc_category(cp);
+        if (c < UTF8PROC_CATEGORY_LU || c > UTF8PROC_CATEGORY_NO)
+            continue; /* letters (L*), marks (M*) and numbers (N*) only */
+        cp = utf8proc_tolower(cp);
+        h = kb_hash64_add(h, &cp, sizeof cp);
+        any = true;
+    }
+    return any ? h : 0;
+}
+
+static void describe_line(line_info *l, kb_str raw)
+{
+    l->t = kb_trim(raw);
+    l->words = kb_count_words(l->t);
+    l->ends = kb_ends_sentence(l->t);
+    l->seps = kb_count_separators(l->t);
+    l->linky = has(l->t, "](") || has(l->t, "://") || has(l->t, "www.") || l->seps >= 2;
+    l->legal = has(l->t, "\xc2\xa9") || contains_ci(l->t, "all rights reserved") ||
+               copyright_year(l->t);
+    l->item = kb_is_list_item(l->t) && !l->ends;
+    l->key = line_key(l->t);
+}
+
+typedef struct {
+    uint64_t key;
+    unsigned line;
+} keyed;
+
+static int by_key(const void *a, const void *b)
+{
+    uint64_t x = ((const keyed *)a)->key, y = ((const keyed *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+/* Marks lines whose key occurs more than once (the title's excepted). */
+static bool mark_repeats(line_info *lines, unsigned n, uint64_t title_key)
+{
+    keyed *k = malloc((n ? n : 1) * sizeof *k);
+    if (!k)
+        return false;
+    unsigned m = 0;
+    for (unsigned i = 0; i < n; i++)
+        if (lines[i].key && lines[i].key != title_key)
+            k[m++] = (keyed){lines[i].key, i};
+    qsort(k, m, sizeof *k, by_key);
+    for (unsigned i = 0; i < m; i++)
+        lines[k[i].line].repeated = (i > 0 && k[i - 1].key == k[i].key) ||
+                                    (i + 1 < m && k[i + 1].key == k[i].key);
+    free(k);
+    return true;
+}
+
+static line_info *describe_lines(const char *text, size_t len, unsigned *count)
+{
+    unsigned n = 1;
+    for (size_t i = 0; i < len; i++)
+        n += text[i] == '\n';
+    line_info *lines = calloc(n, sizeof *lines);
+    if (!lines)
+        return NULL;
+    size_t start = 0;
+    unsigned k = 0;
+    for (size_t i = 0; i <= len && k < n; i++) {
+        if (i < len && text[i] != '\n')
+            continue;
+        describe_line(&lines[k++], (kb_str){text + start, i - start});
+        start = i + 1;
+    }
+    *count = k;
+    return lines;
+}
+
+static void describe_passage(passage_info *pi, const line_info *lines, unsigned nlines,
+                             const char *text, const kb_passage *p, uint64_t title_key)
+{
+    kb_str body = {text + p->body_start, p->byte_end - p->body_start};
+    unsigned words = kb_count_words(body);
+    memset(pi, 0, sizeof *pi);
+    bool first = true;
+    for (unsigned i = p->line_start - 1; i < p->line_end && i < nlines; i++) {
+        const line_info *l = &lines[i];
+        if (!l->t.n)
+            continue;
+        if (first && title_key && l->key == title_key && l->words >= TITLE_MIN_WORDS)
+            pi->title = true;
+        first = false;
+        pi->lines++;
+        pi->words += l->words;
+        if (!l->ends && l->seps >= 2)
+            pi->short_lines += l->seps + 1;
+        else
+            pi->short_lines += l->words <= SHORT_LINE_WORDS && !l->ends;
+        pi->items += l->item;
+        pi->linky += l->linky;
+        pi->repeated += l->repeated;
+        pi->legal |= l->legal;
+    }
+    pi->legal &= words <= LEGAL_MAX_WORDS;
+    pi->prose = words >= PROSE_WORDS && kb_count_sentences(body) > 0 &&
+                pi->words >= PROSE_WORDS_PER_LINE * pi->lines && 2 * pi->items <= pi->lines;
+    pi->anchor = pi->prose && !pi->legal && 2 * pi->linky <= pi->lines;
+    if (pi->prose)
+        pi->short_lines = 0;
+}
+
+/* A saved page shows itself by a legal line, an inline menu or repeated
+ * short lines. */
+static bool looks_like_page(const line_info *lines, unsigned n)
+{
+    unsigned repeated = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (lines[i].legal || lines[i].seps >= INLINE_MENU_SEPARATORS)
+            return true;
+        repeated += lines[i].repeated && lines[i].words <= SHORT_LINE_WORDS;
+    }
+    return repeated >= 2;
+}
+
+static unsigned clamp_score(int points)
+{
+    return points < 0 ? 0 : points > 100 ? 100 : (unsigned)points;
+}
+
+static void judge(const passage_info *pi, size_t n, bool page, kb_chrome *out)
+{
+    size_t first_anchor = n, last_anchor = n, nanchors = 0;
+    /* The article: from the first to the last prose passage, not counting
+     * legal notices, which are prose too. */
+    for (size_t i = 0; i < n; i++)
+        if (pi[i].anchor) {
+            if (first_anchor == n)
+                first_anchor = i;
+            last_anchor = i;
+            nanchors++;
+        }
+    bool placed = page && nanchors >= 2;
+    for (size_t i = 0; i < n;) {
+        /* A run: consecutive non-prose passages (a prose one is its own). */
+        size_t end = i + 1;
+        unsigned short_lines = pi[i].short_lines;
+        if (!pi[i].prose)
+            while (end < n && !pi[end].prose)
+                short_lines += pi[end++].short_lines;
+        for (size_t k = i; k < end; k++) {
+            const passage_info *q = &pi[k];
+            unsigned s = 0;
+            int points = 0;
+            if (q->short_lines && short_lines >= RUN_LINES) {
+                s |= KB_BP_SHORT_LINES, points += 40;
+                if (short_lines >= LONG_RUN_LINES)
+                    s |= KB_BP_LONG_RUN, points += 20;
+            }
+            if (!q->prose && q->lines && 2 * q->linky > q->lines)
+                s |= KB_BP_LINKS, points += 20;
+            if (!q->prose && q->lines && 2 * q->repeated > q->lines)
+                s |= KB_BP_REPEATED, points += 30;
+            if (q->legal)
+                s |= KB_BP_LEGAL, points += 80;
+            if (placed && k > last_anchor)
+                s |= KB_BP_TAIL, points += 30;
+            if (placed && k < first_anchor && q->lines >= RUN_LINES &&
+                2 * q->words <= 5 * q->lines)
+                s |= KB_BP_HEAD, points += 10;
+            if (q->prose)
+                s |= KB_BP_PROSE, points -= 40;
+            if (q->title)
+                s |= KB_BP_TITLE, points -= 30;
+            out[k] = (kb_chrome){clamp_score(points), s};
+        }
+        i = end;
+    }
+}
+
+kb_status kb_boilerplate(const char *text, size_t len, kb_str title,
+                         const kb_passage *p, size_t n, kb_chrome *out)
+{
+    unsigned nlines = 0;
+    line_info *lines = describe_lines(text, len, &nlines);
+    passage_info *pi = calloc(n ? n : 1, sizeof *pi);
+    uint64_t title_key = line_key(title);
+    if (!lines || !pi || !mark_repeats(lines, nlines, title_key)) {
+        free(lines);
+        free(pi);
+        return KB_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        describe_passage(&pi[i], lines, nlines, text, &p[i], title_key);
+    judge(pi, n, looks_like_page(lines, nlines), out);
+    free(lines);
+    free(pi);
+    return KB_OK;
+}
+
+void kb_chrome_reasons(unsigned signals, kb_buf *out)
+{
+    static const char *const names[] = {"short-lines", "long-run", "links", "repeated", "legal",
+                                        "tail", "head", "prose", "title"};
+    bool first = true;
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (signals & (1u << i)) {
+            kb_buf_printf(out, "%s%s", first ? "" : ",", names[i]);
+            first = false;
+        }
+}
