@@ -51,6 +51,9 @@ static const char usage[] =
     "      --all             include passages kbindex judged page chrome (menus,\n"
     "                        footers, share bars: see kbindex --show-boilerplate),\n"
     "                        ranked after all the others\n"
+    "      --explain         text and json: show how each passage's score was\n"
+    "                        made (BM25 per query word, each bonus, chrome\n"
+    "                        score, copies collapsed into it)\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -75,6 +78,7 @@ typedef struct {
     long context;    /* -1: snippets */
     const char *batch;
     int all;
+    int explain;
 } options;
 
 /* What running the queries came to. */
@@ -96,7 +100,7 @@ static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const ch
 {
     double t0 = now_ms();
     kb_hits *hits = NULL;
-    kb_search_opts so = {o->limit, (size_t)o->per_file, o->all};
+    kb_search_opts so = {o->limit, (size_t)o->per_file, o->all, o->explain};
     kb_status st = kb_search(s, text, strlen(text), &so, &hits);
     kb_print_query pq = {qid, text, hits ? kb_hits_query(hits) : NULL};
     kb_status out = pr->begin(pr, &pq);
@@ -173,6 +177,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"vimgrep", no_argument, NULL, 'v'},
         {"batch", required_argument, NULL, 'b'},
         {"all", no_argument, NULL, 'a'},
+        {"explain", no_argument, NULL, 'e'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -217,6 +222,7 @@ static int parse_args(int argc, char **argv, options *o)
         case 'j': o->format = FORMAT_JSON; break;
         case 'b': o->batch = optarg; break;
         case 'a': o->all = 1; break;
+        case 'e': o->explain = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': puts("kbsearch " KB_VERSION); return 0;
         default:
@@ -266,7 +272,7 @@ static kb_searcher *open_index(const options *o, const char *cwd)
 
 int main(int argc, char **argv)
 {
-    options o = {NULL, 10, -1, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL, 0};
+    options o = {NULL, 10, -1, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL, 0, 0};
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)
         return rc;

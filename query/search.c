@@ -11,6 +11,7 @@
 #include "kbsearch/index.h"
 #include "kbsearch/indexer.h"
 #include "kbsearch/match.h"
+#include "kbsearch/signals.h"
 
 /* Weight of a word's exact form on top of its stem, so that the surface
  * form the user typed ranks above its morphological variants. */
@@ -27,12 +28,23 @@ struct kb_searcher {
     kb_buf error;
 };
 
+/* A file among the candidates. */
+typedef struct {
+    kb_str path;         /* points into the results */
+    char *meta;          /* its metadata entry (owned); title points into it */
+    kb_str title;
+    double evidence;     /* the sum of its candidates' passage scores */
+} file_info;
+
 struct kb_hits {
     kb_query *query;
     kb_results *results; /* owns the bytes the records point into */
     kb_hit *hits;
     size_t n;
-    char **titles;       /* file metadata values the titles point into */
+    file_info *files;    /* the candidates' files; titles point into them */
+    size_t nfiles;
+    char **labels;       /* per query leaf, as --explain shows it */
+    size_t nlabels;
 };
 
 /* A candidate being re-ranked. */
@@ -45,6 +57,9 @@ typedef struct {
     uint64_t content; /* equal for copies of one passage */
     size_t copy_of;   /* index of the shown copy, or SIZE_MAX */
     bool chrome;      /* judged page chrome: after all content */
+    bool phrases;     /* every quoted phrase of the query found as one */
+    size_t file;      /* index in kb_hits.files */
+    kb_explain why;   /* the factors of the score (terms filled later) */
 } cand;
 
 /* Allocations behind one kb_xq tree, freed together. */
@@ -260,10 +275,17 @@ void kb_hits_free(kb_hits *h)
     for (size_t i = 0; i < h->n; i++) {
         kb_snippet_free(&h->hits[i].snippet);
         free(h->hits[i].also_at);
-        free(h->titles[i]);
+        if (h->hits[i].explain)
+            free(h->hits[i].explain->terms);
+        free(h->hits[i].explain);
     }
+    for (size_t i = 0; i < h->nfiles; i++)
+        free(h->files[i].meta);
+    for (size_t i = 0; i < h->nlabels; i++)
+        free(h->labels[i]);
     free(h->hits);
-    free(h->titles);
+    free(h->files);
+    free(h->labels);
     kb_results_free(h->results);
     kb_query_free(h->query);
     free(h);
@@ -298,42 +320,45 @@ static kb_status leaf_weights(kb_searcher *s, const kb_matcher *m, double *w)
     return st;
 }
 
-static double coverage(const kb_matches *mm, const double *w, size_t nleaves)
-{
-    double got = 0, all = 0;
-    for (size_t l = 0; l < nleaves; l++) {
-        all += w[l];
-        got += w[l] * mm->leaf_hit[l] / 2.0;
-    }
-    return all > 0 ? got / all : 0;
-}
-
 static int by_score(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
     if (x->chrome != y->chrome)
         return x->chrome ? 1 : -1;
+    if (x->phrases != y->phrases)
+        return x->phrases ? -1 : 1;
     if (x->score != y->score)
         return x->score > y->score ? -1 : 1;
     return x->docid < y->docid ? -1 : x->docid > y->docid;
 }
 
-static kb_status file_title(kb_searcher *s, kb_hits *h, size_t i)
+/* The index of `path` in h->files, added (with its title) if new;
+ * SIZE_MAX when out of memory or the metadata cannot be read. */
+static size_t file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path)
 {
-    kb_hit *hit = &h->hits[i];
+    for (size_t i = h->nfiles; i-- > 0;)
+        if (h->files[i].path.n == path.n && memcmp(h->files[i].path.p, path.p, path.n) == 0)
+            return i;
+    if (!kb_grow((void **)&h->files, cap, h->nfiles + 1, sizeof *h->files))
+        return SIZE_MAX;
+    file_info *f = &h->files[h->nfiles];
+    memset(f, 0, sizeof *f);
+    f->path = path;
+    f->title = (kb_str){"", 0};
     kb_buf key = KB_BUF_INIT;
     kb_buf_puts(&key, KB_FILE_META_PREFIX);
-    kb_buf_add(&key, hit->rec.path.p, hit->rec.path.n);
+    kb_buf_add(&key, path.p, path.n);
     size_t len = 0;
     kb_status st = kb_buf_status(&key);
     if (!st)
-        st = kb_db_get_meta(s->db, key.data, &h->titles[i], &len);
+        st = kb_db_get_meta(s->db, key.data, &f->meta, &len);
     kb_buf_free(&key);
+    if (st)
+        return SIZE_MAX;
     kb_file_entry e;
-    hit->title = (kb_str){"", 0};
-    if (!st && kb_file_entry_decode(h->titles[i], len, &e) == KB_OK)
-        hit->title = e.title;
-    return st;
+    if (kb_file_entry_decode(f->meta, len, &e) == KB_OK)
+        f->title = e.title;
+    return h->nfiles++;
 }
 
 static bool same_path(const cand *a, const cand *b)
@@ -404,37 +429,158 @@ static unsigned more_in_file(const cand *c, size_t n, size_t i, size_t keep)
     return more;
 }
 
+/* Are all the query's phrases found as phrases? */
+static bool all_phrases(const kb_matcher *m, const kb_matches *mm)
+{
+    for (size_t l = 0; l < kb_matcher_leaf_count(m); l++)
+        if (kb_matcher_leaf(m, l)->kind == KB_Q_PHRASE && mm->leaf_hit[l] != 2)
+            return false;
+    return true;
+}
+
+/* The coverage of a short text (a heading, a title); 0 when empty. */
+static kb_status text_coverage(kb_matcher *m, kb_str t, const double *w, double *out)
+{
+    kb_matches mm;
+    *out = 0;
+    kb_status st = t.n ? kb_match(m, t.p, t.n, &mm) : KB_OK;
+    if (!st && t.n)
+        *out = kb_coverage(&mm, w, kb_matcher_leaf_count(m));
+    return st;
+}
+
+/* Scores candidate i from its record (everything but the file factor). */
+static kb_status score_passage(kb_searcher *s, kb_hits *h, kb_matcher *m, const double *w,
+                               unsigned *scratch, size_t *fcap, size_t i, cand *c)
+{
+    kb_result r;
+    kb_record rec;
+    kb_matches mm;
+    kb_results_get(h->results, i, &r);
+    if (kb_record_decode(r.data, r.data_len, &rec) != KB_OK)
+        return set_error(s, KB_ERR_CORRUPT, "%s", "a passage record in the index is damaged: "
+                                                  "remove the index folder and run kbindex");
+    kb_status st = kb_match(m, rec.text.p, rec.text.n, &mm);
+    if (st)
+        return st;
+    size_t nleaves = kb_matcher_leaf_count(m);
+    kb_explain *e = &c->why;
+    e->bm25 = r.weight;
+    e->coverage = kb_coverage(&mm, w, nleaves);
+    e->proximity = kb_proximity(&mm, nleaves, scratch);
+    e->phrases = all_phrases(m, &mm);
+    size_t f = file_of(s, h, fcap, rec.path);
+    if (f == SIZE_MAX)
+        return kb_db_last_error(s->db)[0] ? KB_ERR_BACKEND : KB_ERR_NOMEM;
+    double in_heading = 0, in_title = 0;
+    st = text_coverage(m, rec.heading, w, &in_heading);
+    if (!st)
+        st = text_coverage(m, h->files[f].title, w, &in_title);
+    e->heading = in_heading > in_title ? in_heading : in_title;
+    e->coverage_factor = KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * e->coverage * e->coverage;
+    e->proximity_factor = 1 + KB_PROXIMITY_WEIGHT * e->proximity;
+    e->heading_factor = 1 + KB_HEADING_WEIGHT * e->heading;
+    e->passage = e->bm25 * e->coverage_factor * e->proximity_factor * e->heading_factor;
+    if (!rec.is_chrome)
+        h->files[f].evidence += e->passage;
+    c->index = i;
+    c->docid = r.docid;
+    c->path = rec.path;
+    c->lines[0] = rec.line_start;
+    c->lines[1] = rec.line_end;
+    c->content = rec.content;
+    c->copy_of = SIZE_MAX;
+    c->chrome = rec.is_chrome;
+    c->phrases = e->phrases;
+    c->file = f;
+    return st;
+}
+
+/* The file factor: the file's evidence over the best file's. */
+static void score_files(const kb_hits *h, cand *c, size_t n)
+{
+    double best = 0;
+    for (size_t f = 0; f < h->nfiles; f++)
+        if (h->files[f].evidence > best)
+            best = h->files[f].evidence;
+    for (size_t i = 0; i < n; i++) {
+        kb_explain *e = &c[i].why;
+        e->file = best > 0 ? h->files[c[i].file].evidence / best : 0;
+        e->file_factor = 1 + KB_FILE_WEIGHT * e->file;
+        e->score = c[i].score = e->passage * e->file_factor;
+    }
+}
+
+/* "word" or "\"a phrase\"" for each leaf, for --explain. */
+static kb_status leaf_labels(kb_hits *h, const kb_matcher *m)
+{
+    size_t n = kb_matcher_leaf_count(m);
+    h->labels = calloc(n ? n : 1, sizeof *h->labels);
+    if (!h->labels)
+        return KB_ERR_NOMEM;
+    for (size_t l = 0; l < n; l++) {
+        const kb_qnode *leaf = kb_matcher_leaf(m, l);
+        kb_buf b = KB_BUF_INIT;
+        bool phrase = leaf->kind == KB_Q_PHRASE;
+        kb_buf_puts(&b, phrase ? "\"" : "");
+        for (size_t i = 0; i < leaf->nterms; i++)
+            kb_buf_printf(&b, "%s%s", i ? " " : "", leaf->terms[i].term);
+        kb_buf_puts(&b, phrase ? "\"" : "");
+        if (kb_buf_status(&b)) {
+            kb_buf_free(&b);
+            return KB_ERR_NOMEM;
+        }
+        h->labels[h->nlabels++] = b.data;
+    }
+    return KB_OK;
+}
+
+/* Fills hit->explain from the candidate, with each leaf's BM25 part. */
+static kb_status explain_hit(kb_searcher *s, kb_hits *h, const kb_matcher *m, const cand *c,
+                             kb_hit *hit)
+{
+    kb_explain *e = malloc(sizeof *e);
+    size_t n = kb_matcher_leaf_count(m);
+    if (!e)
+        return KB_ERR_NOMEM;
+    *e = c->why;
+    e->nterms = 0;
+    e->terms = calloc(n ? n : 1, sizeof *e->terms);
+    hit->explain = e;
+    if (!e->terms)
+        return KB_ERR_NOMEM;
+    kb_status st = KB_OK;
+    for (size_t l = 0; l < n && !st; l++) {
+        pool p = {0};
+        kb_xq x = {0};
+        leaf_xq(&p, kb_matcher_leaf(m, l), &x);
+        kb_explain_term *t = &e->terms[e->nterms++];
+        t->leaf = h->labels[l];
+        st = p.failed ? KB_ERR_NOMEM : kb_db_weigh(s->db, &x, &passage_bm25, c->docid, &t->bm25);
+        pool_free(&p);
+    }
+    return st;
+}
+
 /* Re-scores the candidates and fills h->hits with the passages to show. */
 static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search_opts *opts)
 {
-    size_t n = kb_results_count(h->results), nleaves = kb_matcher_leaf_count(m);
+    size_t n = kb_results_count(h->results), nleaves = kb_matcher_leaf_count(m), fcap = 0;
     cand *c = calloc(n ? n : 1, sizeof *c);
     double *w = calloc(nleaves ? nleaves : 1, sizeof *w);
-    kb_status st = !c || !w ? KB_ERR_NOMEM : leaf_weights(s, m, w);
-    for (size_t i = 0; i < n && !st; i++) {
-        kb_result r;
-        kb_record rec;
-        kb_matches mm;
-        kb_results_get(h->results, i, &r);
-        if (kb_record_decode(r.data, r.data_len, &rec) != KB_OK) {
-            st = set_error(s, KB_ERR_CORRUPT, "%s", "a passage record in the index is damaged: "
-                                                    "remove the index folder and run kbindex");
-            break;
-        }
-        if ((st = kb_match(m, rec.text.p, rec.text.n, &mm)))
-            break;
-        double cov = coverage(&mm, w, nleaves);
-        c[i] = (cand){i, r.docid, r.weight * (KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * cov * cov),
-                      rec.path, {rec.line_start, rec.line_end}, rec.content, SIZE_MAX,
-                      rec.is_chrome};
-    }
+    unsigned *scratch = calloc(nleaves ? nleaves : 1, sizeof *scratch);
+    kb_status st = !c || !w || !scratch ? KB_ERR_NOMEM : leaf_weights(s, m, w);
+    for (size_t i = 0; i < n && !st; i++)
+        st = score_passage(s, h, m, w, scratch, &fcap, i, &c[i]);
+    if (!st && opts->explain)
+        st = leaf_labels(h, m);
     size_t keep = 0;
     if (!st) {
+        score_files(h, c, n);
         qsort(c, n, sizeof *c, by_score);
         keep = select_hits(c, n, opts);
         h->hits = calloc(keep ? keep : 1, sizeof *h->hits);
-        h->titles = calloc(keep ? keep : 1, sizeof *h->titles);
-        if (!h->hits || !h->titles)
+        if (!h->hits)
             st = KB_ERR_NOMEM;
         else
             h->n = keep;
@@ -447,17 +593,19 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
         kb_record_decode(r.data, r.data_len, &hit->rec);
         hit->rank = (unsigned)i + 1;
         hit->score = c[i].score;
+        hit->title = h->files[c[i].file].title;
         hit->more_in_file = more_in_file(c, n, i, keep);
         st = kb_match(m, hit->rec.text.p, hit->rec.text.n, &mm);
         if (!st)
             st = kb_snippet_make(hit->rec.text.p, hit->rec.text.n, &mm, &hit->snippet);
         if (!st)
-            st = file_title(s, h, i);
-        if (!st)
             st = also_at(c, n, i, hit);
+        if (!st && opts->explain)
+            st = explain_hit(s, h, m, &c[i], hit);
     }
     free(c);
     free(w);
+    free(scratch);
     return st;
 }
 

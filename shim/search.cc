@@ -42,15 +42,30 @@ static Xapian::Query build(const kb_xq *q)
     return Xapian::Query(op, kids.begin(), kids.end(), window);
 }
 
-static void run(kb_db *db, const Xapian::Query &query, const kb_bm25 *bm25,
-                size_t max, kb_results *res)
+namespace {
+// Lets one document through: to weigh it under a query.
+struct only_doc : Xapian::MatchDecider {
+    Xapian::docid id;
+    explicit only_doc(Xapian::docid d) : id(d) {}
+    bool operator()(const Xapian::Document &doc) const override { return doc.get_docid() == id; }
+};
+}
+
+static Xapian::MSet top(kb_db *db, const Xapian::Query &query, const kb_bm25 *bm25,
+                        size_t max, const Xapian::MatchDecider *decider)
 {
     Xapian::Enquire enquire(*db->rd);
     enquire.set_query(query);
     // k2 = 0 and k3 = 1 are Xapian's defaults; min_normlen 0.5 stops very
     // short passages (a heading alone) from getting an outsized weight.
     enquire.set_weighting_scheme(Xapian::BM25Weight(bm25->k1, 0, 1, bm25->b, 0.5));
-    Xapian::MSet mset = enquire.get_mset(0, Xapian::doccount(max));
+    return enquire.get_mset(0, Xapian::doccount(max), 0, nullptr, decider);
+}
+
+static void run(kb_db *db, const Xapian::Query &query, const kb_bm25 *bm25,
+                size_t max, kb_results *res)
+{
+    Xapian::MSet mset = top(db, query, bm25, max, nullptr);
     res->items.clear();
     res->items.reserve(mset.size());
     for (auto it = mset.begin(); it != mset.end(); ++it)
@@ -80,6 +95,21 @@ extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25
         return KB_OK;
     } catch (...) {
         return kb__map_exception(&db->error, "searching");
+    }
+}
+
+extern "C" kb_status kb_db_weigh(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
+                                 unsigned docid, double *weight) noexcept
+{
+    *weight = 0;
+    try {
+        only_doc decider(docid);
+        Xapian::MSet mset = top(db, build(q), bm25, 1, &decider);
+        if (!mset.empty())
+            *weight = mset.begin().get_weight();
+        return KB_OK;
+    } catch (...) {
+        return kb__map_exception(&db->error, "weighing a passage");
     }
 }
 

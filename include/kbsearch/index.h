@@ -169,6 +169,13 @@ typedef struct kb_result {
 KB_API kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
                               size_t max, kb_results **out) KB_NOEXCEPT;
 
+/* The weight document `docid` gets under `q` with the same scheme as
+ * kb_db_search (0 when it does not match): what one part of a query
+ * contributes, for explaining a score.  Slow (it tests every document the
+ * query matches); not for ranking. */
+KB_API kb_status kb_db_weigh(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
+                             unsigned docid, double *weight) KB_NOEXCEPT;
+
 /* How many results there are (at most `max`). */
 KB_API size_t kb_results_count(const kb_results *res) KB_NOEXCEPT;
 

@@ -5,12 +5,20 @@
  * Ranking: the query's words and phrases are ORed and scored with BM25
  * over passages (so a query whose words never meet still finds the best
  * partial matches), then the best KB_RERANK_DEPTH candidates are re-scored
- * by how much of the query they hold:
- *     score = bm25 * (KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * coverage^2)
- * where coverage is the IDF-weighted share of the query's leaves that the
- * passage satisfies (a phrase found only as scattered words counts half).
- * Passages with more of the distinct query words win, but one with fewer
- * is never dropped: this is not a strict AND.
+ * with the evidence of signals.h:
+ *     passage = bm25 * (KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * coverage^2)
+ *                    * (1 + KB_PROXIMITY_WEIGHT * proximity)
+ *                    * (1 + KB_HEADING_WEIGHT * heading)
+ *     score   = passage * (1 + KB_FILE_WEIGHT * file)
+ * coverage: the IDF-weighted share of the query's leaves the passage
+ * satisfies (a phrase found only as scattered words counts half), so
+ * passages with more of the distinct query words win, but one with fewer
+ * is never dropped: this is not a strict AND.  proximity: how close
+ * together the words are.  heading: the coverage of the passage's heading
+ * or its file's title, the larger.  file: the sum of the passage scores of
+ * its file's candidates over the largest such sum, so a passage in a file
+ * about the query beats a lone mention.  Passages holding every quoted
+ * phrase as a phrase come before those that do not.
  *
  * Chrome: passages kbindex judged page chrome are left out, unless
  * kb_search_opts.all asks for them; they then come after all content.
@@ -34,6 +42,9 @@ extern "C" {
 
 #define KB_RERANK_DEPTH 100
 #define KB_COVER_FLOOR 0.1
+#define KB_PROXIMITY_WEIGHT 0.25
+#define KB_HEADING_WEIGHT 0.2
+#define KB_FILE_WEIGHT 0.2
 
 typedef struct kb_searcher kb_searcher;
 
@@ -63,7 +74,31 @@ typedef struct kb_search_opts {
     size_t per_file; /* passages of one file, at most; 0: no limit */
     int all;         /* non-zero: include passages judged page chrome
                         (boilerplate.h), ranked after all the others */
+    int explain;     /* non-zero: fill kb_hit.explain */
 } kb_search_opts;
+
+/* One query leaf's part of a passage's BM25 score. */
+typedef struct kb_explain_term {
+    const char *leaf;   /* the word (normalized) or "the phrase" */
+    double bm25;        /* its BM25 weight in the passage: the stem match
+                           plus the exact-form bonus */
+} kb_explain_term;
+
+/* Why a passage ranks where it does (kb_search_opts.explain): each signal
+ * in [0, 1] and the factor it gave, as in the formula at the top. */
+typedef struct kb_explain {
+    double bm25;              /* the engine's score: the sum of terms[] */
+    kb_explain_term *terms;   /* one per positive query leaf */
+    size_t nterms;
+    double coverage, coverage_factor;
+    double proximity, proximity_factor;
+    double heading, heading_factor;  /* query found in the heading/title */
+    double passage;           /* bm25 times the three factors above */
+    double file, file_factor; /* the file's evidence over the best file's */
+    double score;             /* passage * file_factor: what ranks */
+    int phrases;              /* every phrase of the query found as one:
+                                 ranked before passages where one is not */
+} kb_explain;
 
 /* Another place of a passage's text (a copy in the same or another file). */
 typedef struct kb_place {
@@ -87,6 +122,7 @@ typedef struct kb_hit {
                              normalized words after any travelling heading),
                              shown once: here; in rank order */
     size_t nalso;
+    kb_explain *explain;  /* NULL unless kb_search_opts.explain */
 } kb_hit;
 
 typedef struct kb_hits kb_hits;
