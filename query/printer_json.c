@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kbsearch/boilerplate.h"
 #include "kbsearch/utf8.h"
 #include "printer_common.h"
 
@@ -116,6 +117,34 @@ static void spans(json_printer *j, const kb_hit *h)
     kb_buf_puts(b, "]");
 }
 
+static void factor(kb_buf *b, const char *name, double value, double f)
+{
+    kb_buf_printf(b, ",\"%s\":{\"value\":%.6g,\"factor\":%.6g}", name, value, f);
+}
+
+/* --explain (documented in docs/output.md). */
+static void explain(kb_buf *b, const kb_hit *h)
+{
+    const kb_explain *e = h->explain;
+    kb_buf_printf(b, ",\"explain\":{\"score\":%.6g,\"passage\":%.6g,\"bm25\":%.6g,\"terms\":[",
+                  e->score, e->passage, e->bm25);
+    for (size_t i = 0; i < e->nterms; i++) {
+        kb_buf_puts(b, i ? ",{\"leaf\":" : "{\"leaf\":");
+        json_str(b, e->terms[i].leaf, strlen(e->terms[i].leaf));
+        kb_buf_printf(b, ",\"bm25\":%.6g}", e->terms[i].bm25);
+    }
+    kb_buf_puts(b, "]");
+    factor(b, "coverage", e->coverage, e->coverage_factor);
+    factor(b, "proximity", e->proximity, e->proximity_factor);
+    factor(b, "heading", e->heading, e->heading_factor);
+    factor(b, "file", e->file, e->file_factor);
+    kb_buf_printf(b, ",\"phrases\":%s,\"chrome\":{\"score\":%u,\"signals\":\"",
+                  e->phrases ? "true" : "false", h->rec.chrome);
+    kb_chrome_reasons(h->rec.chrome_signals, b);
+    kb_buf_printf(b, "\",\"hidden\":%s},\"collapsed\":%zu}", h->rec.is_chrome ? "true" : "false",
+                  h->nalso);
+}
+
 static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *h)
 {
     json_printer *j = (json_printer *)p;
@@ -140,6 +169,8 @@ static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     }
     kb_buf_puts(&j->lp.line, "]");
     spans(j, h);
+    if (h->explain)
+        explain(&j->lp.line, h);
     kb_buf_puts(&j->lp.line, "}");
     return flush(j);
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kbsearch/boilerplate.h"
 #include "printer_common.h"
 
 #define COLOR_PATH "\033[35m"
@@ -130,6 +131,30 @@ static bool add_context(kb_line_printer *t, const kb_hit *h)
     return true;
 }
 
+/* --explain: the score's factors, the BM25 of each query leaf, the chrome
+ * score and the copies collapsed into this passage. */
+static void add_explain(kb_buf *b, const kb_hit *h)
+{
+    const kb_explain *e = h->explain;
+    kb_buf_printf(b, "    explain: score %.4g = passage %.4g * file %.3f (file evidence %.2f)\n",
+                  e->score, e->passage, e->file_factor, e->file);
+    kb_buf_printf(b, "      passage = bm25 %.4g * coverage %.3f (%.2f) * proximity %.3f (%.2f)"
+                     " * heading %.3f (%.2f)\n",
+                  e->bm25, e->coverage_factor, e->coverage, e->proximity_factor, e->proximity,
+                  e->heading_factor, e->heading);
+    kb_buf_puts(b, "      bm25 =");
+    for (size_t i = 0; i < e->nterms; i++) {
+        kb_buf_puts(b, i ? " + " : " ");
+        kb_add_safe(b, e->terms[i].leaf, strlen(e->terms[i].leaf));
+        kb_buf_printf(b, " %.4g", e->terms[i].bm25);
+    }
+    kb_buf_printf(b, "\n      every phrase matched: %s; chrome %u (", e->phrases ? "yes" : "no",
+                  h->rec.chrome);
+    kb_chrome_reasons(h->rec.chrome_signals, b);
+    kb_buf_printf(b, ")%s; copies collapsed here %zu; more in file %u\n",
+                  h->rec.is_chrome ? ", hidden without --all" : "", h->nalso, h->more_in_file);
+}
+
 static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *h)
 {
     (void)q;
@@ -158,6 +183,8 @@ static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
         kb_buf_printf(&t->line, ":%u-%u%s", h->also_at[i].line_start, h->also_at[i].line_end,
                       i + 1 == h->nalso ? ")\n" : "");
     }
+    if (h->explain)
+        add_explain(&t->line, h);
     kb_buf_add(&t->line, "\n", 1);
     kb_buf_free(&path);
     return kb_line_printer_flush(t);
