@@ -19,6 +19,7 @@
 #define PROSE_WORDS 20
 #define PROSE_WORDS_PER_LINE 6
 #define INLINE_MENU_SEPARATORS 3
+#define LINK_LIST 3
 /* A first line of fewer words ("Home", "• Education") names a page's menu,
  * not its article. */
 #define TITLE_MIN_WORDS 3
@@ -29,6 +30,7 @@ typedef struct {
     bool ends;        /* ends a sentence */
     bool linky;       /* a link, a URL or an item list cut by separators */
     unsigned seps;
+    unsigned links;   /* items it lists: Markdown links, or separated items */
     bool legal;
     bool item;        /* a list item without a sentence end */
     uint64_t key;     /* hash of its letters and digits, lower-cased; 0: none */
@@ -40,6 +42,7 @@ typedef struct {
     unsigned words;
     unsigned short_lines; /* an inline menu counts one per item */
     unsigned linky, repeated, items;
+    unsigned most_links; /* the most links or items one line lists */
     bool prose, legal, title;
     bool anchor;      /* prose that places the article: not a legal notice,
                          not mostly links */
@@ -115,6 +118,11 @@ static void describe_line(line_info *l, kb_str raw)
     l->ends = kb_ends_sentence(l->t);
     l->seps = kb_count_separators(l->t);
     l->linky = has(l->t, "](") || has(l->t, "://") || has(l->t, "www.") || l->seps >= 2;
+    for (const char *p = l->t.p, *end = l->t.p + l->t.n;
+         (p = memmem(p, (size_t)(end - p), "](", 2)) != NULL; p += 2)
+        l->links++;
+    if (l->seps >= 2 && l->seps + 1 > l->links)
+        l->links = l->seps + 1;
     l->legal = has(l->t, "\xc2\xa9") || contains_ci(l->t, "all rights reserved") ||
                copyright_year(l->t);
     l->item = kb_is_list_item(l->t) && !l->ends;
@@ -192,6 +200,8 @@ static void describe_passage(passage_info *pi, const line_info *lines, unsigned 
             pi->short_lines += l->words <= SHORT_LINE_WORDS && !l->ends;
         pi->items += l->item;
         pi->linky += l->linky;
+        if (l->links > pi->most_links)
+            pi->most_links = l->links;
         pi->repeated += l->repeated;
         pi->legal |= l->legal;
     }
@@ -251,7 +261,7 @@ static void judge(const passage_info *pi, size_t n, bool page, kb_chrome *out)
                     s |= KB_BP_LONG_RUN, points += 20;
             }
             if (!q->prose && q->lines && 2 * q->linky > q->lines)
-                s |= KB_BP_LINKS, points += 20;
+                s |= KB_BP_LINKS, points += q->most_links >= LINK_LIST ? 30 : 20;
             if (!q->prose && q->lines && 2 * q->repeated > q->lines)
                 s |= KB_BP_REPEATED, points += 30;
             if (q->legal)

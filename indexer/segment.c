@@ -97,7 +97,10 @@ static bool rst_adornment(kb_str l)
 
 static bool heading_like(kb_str t)
 {
-    if (t.n == 0 || t.n > 120 || kb_is_list_item(t) || kb_count_separators(t) >= 2 || kb_count_words(t) > KB_HEADING_MAX_WORDS)
+    if (t.n == 0 || t.n > 120 || kb_is_list_item(t) || kb_count_words(t) > KB_HEADING_MAX_WORDS)
+        return false;
+    /* Breadcrumbs, share bars and link lists are not headings. */
+    if (kb_count_separators(t) >= 2 || memmem(t.p, t.n, "](", 2) || memmem(t.p, t.n, "://", 3))
         return false;
     char last = t.p[t.n - 1];
     if (strchr(".!?,;:", last) || kb_ends_sentence(t))
@@ -152,6 +155,21 @@ static void add_para(seg *s, unsigned first, unsigned last, bool explicit_h, kb_
     p->heading = explicit_h;
 }
 
+static bool long_line(const seg *s, unsigned i)
+{
+    return trim(line_str(s, i).p, line_str(s, i).n).n >= KB_PARAGRAPH_LINE_BYTES;
+}
+
+/* Does line i end its paragraph although no blank line follows?  Pages
+ * saved as text often hold one paragraph per line; hard-wrapped text has
+ * no lines this long, so it is not cut. */
+static bool ends_paragraph_line(const seg *s, unsigned i)
+{
+    if (i + 1 >= s->nlines || s->lines[i + 1].blank || !long_line(s, i) || !long_line(s, i + 1))
+        return false;
+    return kb_ends_sentence(trim(line_str(s, i).p, line_str(s, i).n));
+}
+
 static void find_paras(seg *s, kb_syntax syntax, unsigned from, kb_str *explicit_title)
 {
     unsigned open = 0;
@@ -188,6 +206,10 @@ static void find_paras(seg *s, kb_syntax syntax, unsigned from, kb_str *explicit
         } else if (!s->lines[i].blank && !in_para) {
             open = i;
             in_para = true;
+        }
+        if (in_para && !heading && ends_paragraph_line(s, i)) {
+            add_para(s, open, i, false, (kb_str){"", 0});
+            in_para = false;
         }
     }
     if (in_para)

@@ -148,10 +148,14 @@ static void add_explain(kb_buf *b, const kb_hit *h)
         kb_add_safe(b, e->terms[i].leaf, strlen(e->terms[i].leaf));
         kb_buf_printf(b, " %.4g", e->terms[i].bm25);
     }
-    kb_buf_printf(b, "\n      every phrase matched: %s; chrome %u (", e->phrases ? "yes" : "no",
+    kb_buf_printf(b, "\n      every phrase matched: %s; chrome %u", e->phrases ? "yes" : "no",
                   h->rec.chrome);
-    kb_chrome_reasons(h->rec.chrome_signals, b);
-    kb_buf_printf(b, ")%s; copies collapsed here %zu; more in file %u\n",
+    if (h->rec.chrome_signals) {
+        kb_buf_puts(b, " (");
+        kb_chrome_reasons(h->rec.chrome_signals, b);
+        kb_buf_puts(b, ")");
+    }
+    kb_buf_printf(b, "%s; copies collapsed here %zu; more in file %u\n",
                   h->rec.is_chrome ? ", hidden without --all" : "", h->nalso, h->more_in_file);
 }
 

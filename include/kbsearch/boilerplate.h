@@ -14,7 +14,8 @@
  *                         holding >= 3 of them: menus, tag and headline lists
  *   long-run       +20    ... and the run holds >= 8 of them
  *   links          +20    most of its lines are links, URLs or items cut by
- *                         separators (" | ", " › ", " · ", " » ")
+ *                         separators (" | ", " › ", " · ", " » "); +30 when
+ *                         one line lists 3 or more (tags, categories, menus)
  *   repeated       +30    most of its lines occur again in the file (the
  *                         file's title excepted)
  *   legal          +80    a copyright line ("©", "all rights reserved",

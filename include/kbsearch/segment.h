@@ -3,12 +3,16 @@
  * Rules:
  *  - A paragraph is a run of non-blank lines; blank lines (only spaces,
  *    tabs, CR) separate paragraphs.  Lines end in LF or CRLF; a missing
- *    final newline is fine.
+ *    final newline is fine.  A line of KB_PARAGRAPH_LINE_BYTES or more
+ *    that ends a sentence, followed by another that long, also ends its
+ *    paragraph: pages saved as text often put one paragraph per line,
+ *    while hard-wrapped text has no lines that long.
  *  - A heading is an explicit one (Markdown "# x", Org "* x", an RST title
  *    underlined with = - ~ ^ " ' ` # * + :) or a heading-like paragraph:
  *    one line of at most KB_HEADING_MAX_WORDS words and 120 bytes, with a
- *    letter, not ending in sentence punctuation (. ! ? , ; :) and not a
- *    list item.  A heading travels with the paragraph that follows it (the
+ *    letter, not ending in sentence punctuation (. ! ? , ; :), not a
+ *    list item and not a link line (a Markdown link, a URL or two item
+ *    separators, as in breadcrumbs and share bars).  A heading travels with the paragraph that follows it (the
  *    passage starts at the heading); a heading followed by another heading
  *    is a passage of its own.  Every passage carries the heading in force.
  *  - A paragraph of more than KB_WINDOW_MAX_WORDS words (or
@@ -36,6 +40,7 @@ extern "C" {
 #define KB_WINDOW_MAX_WORDS 200
 #define KB_WINDOW_WORDS 120
 #define KB_WINDOW_MAX_BYTES 2000
+#define KB_PARAGRAPH_LINE_BYTES 100
 
 typedef enum kb_syntax {
     KB_SYNTAX_PLAIN,     /* .txt and extensionless */
