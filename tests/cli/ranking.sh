@@ -29,6 +29,44 @@ grep -qx '    (+2 more in this file)' <<<"$out" || fail "no '+2 more in this fil
 [ "$("$KBSEARCH" --json zebra | grep -c '"type":"match"')" = 5 ] || fail "json should not cap per file"
 [ "$("$KBSEARCH" --json --per-file 2 zebra | grep -c '"type":"match"')" = 2 ] || fail "--per-file 2"
 "$KBSEARCH" --json --per-file 2 zebra | grep -q '"more_in_file":3' || fail "more_in_file in JSON"
+# Proximity: the same words, as many times, in passages as long: together first.
+mkdir -p "$work/prox" && cd "$work/prox"
+printf 'Notes on the harbour.\n\nThe tide gauge reads high today and the boats wait by the pier for noon.\n' >near.txt
+printf 'Notes on the harbour.\n\nThe tide reads high today and the boats wait by the pier for the gauge.\n' >far.txt
+"$KBINDEX" . >/dev/null
+[ "$(first tide gauge)" = "near.txt:3-3" ] || fail "words together should rank first: $(first tide gauge)"
+# Heading: the query word in the heading in force beats the same passage without.
+mkdir -p "$work/head" && cd "$work/head"
+printf '# Otters\n\nThey sleep in dens along the bank.\n\nOne otter crossed the weir at dusk.\n' >a.md
+printf '# Weirs\n\nThey sleep in dens along the bank.\n\nOne otter crossed the weir at dusk.\n' >b.md
+"$KBINDEX" . >/dev/null
+[ "$(first otter)" = "a.md:5-5" ] || fail "heading match should rank first: $(first otter)"
+# File evidence: a passage in a file about the query beats a lone mention.
+mkdir -p "$work/file" && cd "$work/file"
+printf 'Notes from the bay.\n\nSea urchins graze kelp to the rock.\n\nOtters eat the urchins and the kelp returns.\n\nA diver counted kelp fronds near the pier.\n' >kelp.txt
+printf 'Notes from the pier.\n\nThe crane arrives first, then the timber.\n\nA diver counted kelp fronds near the pier.\n\nThe cafe stays open.\n' >pier.txt
+"$KBINDEX" . >/dev/null
+"$KBSEARCH" --json --per-file 0 --explain kelp fronds >"$work/file.jsonl"
+python3 - "$work/file.jsonl" <<'PY' || fail "file evidence / explain: $(cat "$work/file.jsonl")"
+import json, sys
+m = [o for o in map(json.loads, open(sys.argv[1])) if o["type"] == "match"]
+first = m[0]
+assert first["path"] == "kelp.txt" and first["line_start"] == 7, first
+assert first["also_at"] == [{"path": "pier.txt", "line_start": 5, "line_end": 5}], first
+# The explanation adds up (printed with 6 significant digits).
+e = first["explain"]
+assert abs(sum(t["bm25"] for t in e["terms"]) - e["bm25"]) < 1e-4 * e["bm25"], e
+factors = [e[k]["factor"] for k in ("coverage", "proximity", "heading")]
+assert abs(e["bm25"] * factors[0] * factors[1] * factors[2] - e["passage"]) < 1e-4 * e["passage"], e
+assert abs(e["passage"] * e["file"]["factor"] - e["score"]) < 1e-4 * e["score"], e
+assert e["file"]["value"] == 1 and e["heading"]["value"] == 0 and e["collapsed"] == 1, e
+assert abs(first["score"] - e["score"]) < 1e-4 * e["score"], (first["score"], e["score"])
+PY
+printf 'Notes from the pier.\n\nThe crane arrives first, then the timber.\n\nA diver counted kelp fronds by the pier.\n\nThe cafe stays open.\n' >pier.txt
+"$KBINDEX" . >/dev/null
+[ "$(first kelp fronds)" = "kelp.txt:7-7" ] || fail "on-topic file should rank first: $(first kelp fronds)"
+"$KBSEARCH" --color=never --explain -n 1 kelp fronds | grep -q '^    explain: score ' || fail "text --explain"
+cd "$work/kb"
 # Language "none": no stemming, recorded in the index and used by kbsearch.
 "$KBINDEX" --language none --db "$work/plain" . >/dev/null
 n=$("$KBSEARCH" --db "$work/plain" --color=never flexible | grep -c '^plans.txt:')
