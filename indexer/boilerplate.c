@@ -187,9 +187,22 @@ static void describe_passage(passage_info *pi, const line_info *lines, unsigned 
     bool first = true;
     for (unsigned i = p->line_start - 1; i < p->line_end && i < nlines; i++) {
         const line_info *l = &lines[i];
+        line_info part;
+        if (l->t.n && (l->t.p < text + p->byte_start || l->t.p + l->t.n > text + p->byte_end)) {
+            /* A window of a long paragraph holds part of this line: judge
+             * that part alone (a part is never a repeated line). */
+            const char *from = l->t.p < text + p->byte_start ? text + p->byte_start : l->t.p;
+            const char *to = l->t.p + l->t.n > text + p->byte_end ? text + p->byte_end
+                                                                   : l->t.p + l->t.n;
+            memset(&part, 0, sizeof part);
+            describe_line(&part, (kb_str){from, (size_t)(to - from)});
+            part.key = 0;
+            l = &part;
+        }
         if (!l->t.n)
             continue;
-        if (first && title_key && l->key == title_key && l->words >= TITLE_MIN_WORDS)
+        if (first && title_key && l->key == title_key && l->words >= TITLE_MIN_WORDS &&
+            !l->linky)
             pi->title = true;
         first = false;
         pi->lines++;
@@ -287,7 +300,8 @@ kb_status kb_boilerplate(const char *text, size_t len, kb_str title,
     unsigned nlines = 0;
     line_info *lines = describe_lines(text, len, &nlines);
     passage_info *pi = calloc(n ? n : 1, sizeof *pi);
-    uint64_t title_key = line_key(title);
+    /* A title that is a menu line ("Home | News | Sport") is no title. */
+    uint64_t title_key = kb_count_separators(title) >= 2 ? 0 : line_key(title);
     if (!lines || !pi || !mark_repeats(lines, nlines, title_key)) {
         free(lines);
         free(pi);

@@ -53,6 +53,8 @@ double kb_proximity(const kb_matches *mm, size_t nleaves, unsigned *scratch)
             i++;
         }
     }
+    if (best == 0)
+        return 0; /* merged spans hid a leaf: no stretch holds them all */
     if (best < 2)
         return 1;
     double p = (double)(want - 1) / (double)(best - 1);

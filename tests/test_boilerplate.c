@@ -160,6 +160,22 @@ Test(legal, copyright_forms)
     judged_free(j);
 }
 
+Test(legal, a_window_is_judged_by_its_own_part_of_the_line)
+{
+    /* One long line: the segmenter cuts it into windows; only the first
+     * holds the copyright sign. */
+    char text[8192] = "Photo \xc2\xa9 Jane Doe. The harbour wall was rebuilt in spring.";
+    for (int i = 0; i < 40; i++)
+        strcat(text, " Masons set each stone by hand and the tide came in twice a day.");
+    judged *j = judge_text(text, KB_SYNTAX_PLAIN);
+    cr_assert_gt(j->n, 1u, "the line should be cut into windows");
+    for (size_t i = 1; i < j->n; i++) {
+        cr_expect_eq(j->c[i].signals & KB_BP_LEGAL, 0u, "window %zu", i);
+        cr_expect_lt(j->c[i].score, KB_CHROME_THRESHOLD, "window %zu", i);
+    }
+    judged_free(j);
+}
+
 Test(legal, long_prose_mentioning_rights_is_not_legal)
 {
     char text[2048] = "All rights reserved is a phrase that";

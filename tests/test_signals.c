@@ -61,6 +61,8 @@ static const prox_case prox_cases[] = {
     {"tide", "tide and tide", 0},
     {"tide gauge", "nothing matches", 0},
     {"\"tide gauge\" pier", "the pier has a tide gauge", 1.0 / 4}, /* a phrase is one leaf, two words wide */
+    /* "tide" only ever matches inside the phrase's span: no stretch. */
+    {"tide \"tide gauge\" pier", "a tide gauge and then a long way off the pier", 0},
 };
 #define N_PROX (sizeof prox_cases / sizeof *prox_cases)
 static size_t prox_idx[N_PROX];

@@ -56,20 +56,20 @@ bool kb_ends_sentence(kb_str t)
     return false;
 }
 
-/* A word ending in '.' that is an abbreviation: a dot inside it, or fewer
- * than three letters before the dot. */
+/* A word ending in '.' that is an abbreviation: a dot inside it ("U.S.",
+ * "e.g."), or one or two letters the first of them a capital ("Dr.",
+ * "St.", "J.").  "it." and "2024." end sentences. */
 static bool abbreviation(kb_str w)
 {
     size_t n = without_closers(w);
     if (n == 0 || w.p[n - 1] != '.')
         return false;
-    unsigned letters = 0;
-    for (size_t i = 0; i + 1 < n; i++) {
+    for (size_t i = 0; i + 1 < n; i++)
         if (w.p[i] == '.')
             return true;
-        letters += ((w.p[i] | 0x20) >= 'a' && (w.p[i] | 0x20) <= 'z');
-    }
-    return letters < 3;
+    if (n < 2 || n > 3 || w.p[0] < 'A' || w.p[0] > 'Z')
+        return false;
+    return n == 2 || ((w.p[1] | 0x20) >= 'a' && (w.p[1] | 0x20) <= 'z');
 }
 
 unsigned kb_count_sentences(kb_str t)

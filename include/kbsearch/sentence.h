@@ -27,8 +27,8 @@ unsigned kb_count_words(kb_str t);
 bool kb_ends_sentence(kb_str t);
 
 /* Sentence ends in t: words that end a sentence and are not abbreviations
- * ("U.S.", "e.g.", "Dr." with fewer than three letters before the dot do
- * not count). */
+ * (a dot inside, as "U.S." and "e.g.", or one or two letters starting with
+ * a capital, as "Dr." and "J.", do not count; "it." and "2024." do). */
 unsigned kb_count_sentences(kb_str t);
 
 /* Does the (trimmed) line start a list item: "- ", "* ", "+ ", "• ",

@@ -19,9 +19,10 @@ double kb_coverage(const kb_matches *mm, const double *w, size_t nleaves);
 
 /* How close together the query's words are: with m >= 2 distinct leaves
  * matched and W the width in words of the narrowest stretch holding one
- * match of each, (m - 1) / (W - 1) — 1 when they stand side by side; 0
- * when fewer than two leaves match.  `scratch` has room for nleaves
- * counters. */
+ * match of each, (m - 1) / (W - 1) — 1 when single words stand side by
+ * side (a phrase adds its own words to W); 0 when fewer than two leaves
+ * match, or when one leaf's matches all overlap another's (the spans of
+ * match.h are merged).  `scratch` has room for nleaves counters. */
 double kb_proximity(const kb_matches *mm, size_t nleaves, unsigned *scratch);
 
 #ifdef __cplusplus
