@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "../cli/cli.h"
 #include "kbsearch/boilerplate.h"
@@ -19,6 +20,9 @@
 #define EXCERPT_BYTES 72
 
 typedef struct {
+    const char *root;   /* the indexed folder */
+    char cwd[PATH_MAX]; /* paths are shown relative to it, as kbsearch does */
+    kb_buf path;
     const char *prefix; /* relative path of the file or folder asked about */
     size_t prefix_len;
     kb_buf line;
@@ -52,7 +56,9 @@ static int each_passage(void *ctx, unsigned docid, const char *data, size_t len)
         kb_buf_add(&r->last_file, rec.path.p, rec.path.n);
     }
     kb_buf_reset(&r->line);
-    kb_add_safe(&r->line, rec.path.p, rec.path.n);
+    kb_buf_reset(&r->path);
+    kb_display_path(r->root, r->cwd, rec.path, &r->path);
+    kb_add_safe(&r->line, r->path.data ? r->path.data : "", r->path.len);
     kb_buf_printf(&r->line, ":%u-%u: chrome %u (", rec.line_start, rec.line_end, rec.chrome);
     kb_chrome_reasons(rec.chrome_signals, &r->line);
     kb_buf_puts(&r->line, "): ");
@@ -100,21 +106,29 @@ int kb_chrome_report(const char *db_path, const char *path)
         db_path = found.data;
     }
     kb_db *db = NULL;
-    char *msg = NULL, *root = NULL;
+    char *msg = NULL, *root = NULL, *schema = NULL;
     int rc = KB_EXIT_ERROR;
     report r = {0};
     r.line = (kb_buf)KB_BUF_INIT;
     r.last_file = (kb_buf)KB_BUF_INIT;
+    r.path = (kb_buf)KB_BUF_INIT;
+    if (!getcwd(r.cwd, sizeof r.cwd))
+        r.cwd[0] = '\0';
     if (s == KB_ERR_NOT_FOUND) {
-        kb_cli_diag("kbindex", path, "no index found here or in the parent folders: "
-                    "run 'kbindex DIR' first, or give --db PATH");
+        kb_cli_diag("kbindex", path, "no index found here or in the parent folders, and "
+                    "KBSEARCH_DB is not set: run 'kbindex DIR' first, or give --db PATH");
     } else if (s || (s = kb_db_open(db_path, KB_DB_READ, &db, &msg))) {
         kb_cli_diag("kbindex", NULL, "%s", msg ? msg : kb_status_str(s));
-    } else if ((s = kb_db_get_meta(db, KB_META_ROOT, &root, NULL))) {
+    } else if ((s = kb_db_get_meta(db, KB_META_ROOT, &root, NULL)) ||
+               (s = kb_db_get_meta(db, KB_META_SCHEMA, &schema, NULL))) {
         kb_cli_diag("kbindex", NULL, "%s", kb_db_last_error(db));
+    } else if (atoi(schema) != KB_SCHEMA_VERSION) {
+        kb_cli_diag("kbindex", db_path, "index schema '%s' differs from this kbindex's %d: "
+                    "remove the index folder and run kbindex again", schema, KB_SCHEMA_VERSION);
     } else if (!(r.prefix = inside(root, abs))) {
         kb_cli_diag("kbindex", path, "not inside the indexed folder %s", root);
     } else {
+        r.root = root;
         r.prefix_len = strlen(r.prefix);
         s = kb_db_each_doc(db, NULL, 0, each_passage, &r);
         if (s)
@@ -128,6 +142,8 @@ int kb_chrome_report(const char *db_path, const char *path)
                r.files);
     free(msg);
     free(root);
+    free(schema);
+    kb_buf_free(&r.path);
     kb_db_close(db);
     kb_buf_free(&r.line);
     kb_buf_free(&r.last_file);

@@ -100,7 +100,9 @@ static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const ch
 {
     double t0 = now_ms();
     kb_hits *hits = NULL;
-    kb_search_opts so = {o->limit, (size_t)o->per_file, o->all, o->explain};
+    /* Only text and JSON show an explanation: the others need not pay for it. */
+    int explain = o->explain && (o->format == FORMAT_TEXT || o->format == FORMAT_JSON);
+    kb_search_opts so = {o->limit, (size_t)o->per_file, o->all, explain};
     kb_status st = kb_search(s, text, strlen(text), &so, &hits);
     kb_print_query pq = {qid, text, hits ? kb_hits_query(hits) : NULL};
     kb_status out = pr->begin(pr, &pq);
