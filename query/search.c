@@ -33,6 +33,7 @@ typedef struct {
     kb_str path;         /* points into the results */
     char *meta;          /* its metadata entry (owned); title points into it */
     kb_str title;
+    double in_title;     /* the query's coverage of the title */
     double evidence;     /* the sum of its candidates' passage scores */
 } file_info;
 
@@ -51,15 +52,13 @@ struct kb_hits {
 typedef struct {
     size_t index; /* in the results */
     unsigned docid;
-    double score;
     kb_str path;      /* points into the results */
     unsigned lines[2];/* first and last line */
     uint64_t content; /* equal for copies of one passage */
     size_t copy_of;   /* index of the shown copy, or SIZE_MAX */
     bool chrome;      /* judged page chrome: after all content */
-    bool phrases;     /* every quoted phrase of the query found as one */
     size_t file;      /* index in kb_hits.files */
-    kb_explain why;   /* the factors of the score (terms filled later) */
+    kb_explain why;   /* the score and its factors (terms filled later) */
 } cand;
 
 /* Allocations behind one kb_xq tree, freed together. */
@@ -325,22 +324,36 @@ static int by_score(const void *a, const void *b)
     const cand *x = a, *y = b;
     if (x->chrome != y->chrome)
         return x->chrome ? 1 : -1;
-    if (x->phrases != y->phrases)
-        return x->phrases ? -1 : 1;
-    if (x->score != y->score)
-        return x->score > y->score ? -1 : 1;
+    if (x->why.phrases != y->why.phrases)
+        return x->why.phrases ? -1 : 1;
+    if (x->why.score != y->why.score)
+        return x->why.score > y->why.score ? -1 : 1;
     return x->docid < y->docid ? -1 : x->docid > y->docid;
 }
 
-/* The index of `path` in h->files, added (with its title) if new;
- * SIZE_MAX when out of memory or the metadata cannot be read. */
-static size_t file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path)
+/* The coverage of a short text (a heading, a title); 0 when empty. */
+static kb_status text_coverage(kb_matcher *m, kb_str t, const double *w, double *out)
+{
+    kb_matches mm;
+    *out = 0;
+    kb_status st = t.n ? kb_match(m, t.p, t.n, &mm) : KB_OK;
+    if (!st && t.n)
+        *out = kb_coverage(&mm, w, kb_matcher_leaf_count(m));
+    return st;
+}
+
+/* Sets *out to the index of `path` in h->files, adding it (with its title
+ * and the query's coverage of it) if new. */
+static kb_status file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, kb_matcher *m,
+                         const double *w, size_t *out)
 {
     for (size_t i = h->nfiles; i-- > 0;)
-        if (h->files[i].path.n == path.n && memcmp(h->files[i].path.p, path.p, path.n) == 0)
-            return i;
+        if (h->files[i].path.n == path.n && memcmp(h->files[i].path.p, path.p, path.n) == 0) {
+            *out = i;
+            return KB_OK;
+        }
     if (!kb_grow((void **)&h->files, cap, h->nfiles + 1, sizeof *h->files))
-        return SIZE_MAX;
+        return KB_ERR_NOMEM;
     file_info *f = &h->files[h->nfiles];
     memset(f, 0, sizeof *f);
     f->path = path;
@@ -354,11 +367,12 @@ static size_t file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path)
         st = kb_db_get_meta(s->db, key.data, &f->meta, &len);
     kb_buf_free(&key);
     if (st)
-        return SIZE_MAX;
+        return st;
+    *out = h->nfiles++; /* counted now, so kb_hits_free frees its metadata */
     kb_file_entry e;
     if (kb_file_entry_decode(f->meta, len, &e) == KB_OK)
         f->title = e.title;
-    return h->nfiles++;
+    return text_coverage(m, f->title, w, &f->in_title);
 }
 
 static bool same_path(const cand *a, const cand *b)
@@ -438,17 +452,6 @@ static bool all_phrases(const kb_matcher *m, const kb_matches *mm)
     return true;
 }
 
-/* The coverage of a short text (a heading, a title); 0 when empty. */
-static kb_status text_coverage(kb_matcher *m, kb_str t, const double *w, double *out)
-{
-    kb_matches mm;
-    *out = 0;
-    kb_status st = t.n ? kb_match(m, t.p, t.n, &mm) : KB_OK;
-    if (!st && t.n)
-        *out = kb_coverage(&mm, w, kb_matcher_leaf_count(m));
-    return st;
-}
-
 /* Scores candidate i from its record (everything but the file factor). */
 static kb_status score_passage(kb_searcher *s, kb_hits *h, kb_matcher *m, const double *w,
                                unsigned *scratch, size_t *fcap, size_t i, cand *c)
@@ -469,13 +472,12 @@ static kb_status score_passage(kb_searcher *s, kb_hits *h, kb_matcher *m, const 
     e->coverage = kb_coverage(&mm, w, nleaves);
     e->proximity = kb_proximity(&mm, nleaves, scratch);
     e->phrases = all_phrases(m, &mm);
-    size_t f = file_of(s, h, fcap, rec.path);
-    if (f == SIZE_MAX)
-        return kb_db_last_error(s->db)[0] ? KB_ERR_BACKEND : KB_ERR_NOMEM;
-    double in_heading = 0, in_title = 0;
-    st = text_coverage(m, rec.heading, w, &in_heading);
-    if (!st)
-        st = text_coverage(m, h->files[f].title, w, &in_title);
+    size_t f = 0;
+    double in_heading = 0;
+    if ((st = file_of(s, h, fcap, rec.path, m, w, &f)) ||
+        (st = text_coverage(m, rec.heading, w, &in_heading)))
+        return st;
+    double in_title = h->files[f].in_title;
     e->heading = in_heading > in_title ? in_heading : in_title;
     e->coverage_factor = KB_COVER_FLOOR + (1 - KB_COVER_FLOOR) * e->coverage * e->coverage;
     e->proximity_factor = 1 + KB_PROXIMITY_WEIGHT * e->proximity;
@@ -491,9 +493,8 @@ static kb_status score_passage(kb_searcher *s, kb_hits *h, kb_matcher *m, const 
     c->content = rec.content;
     c->copy_of = SIZE_MAX;
     c->chrome = rec.is_chrome;
-    c->phrases = e->phrases;
     c->file = f;
-    return st;
+    return KB_OK;
 }
 
 /* The file factor: the file's evidence over the best file's. */
@@ -507,7 +508,7 @@ static void score_files(const kb_hits *h, cand *c, size_t n)
         kb_explain *e = &c[i].why;
         e->file = best > 0 ? h->files[c[i].file].evidence / best : 0;
         e->file_factor = 1 + KB_FILE_WEIGHT * e->file;
-        e->score = c[i].score = e->passage * e->file_factor;
+        e->score = e->passage * e->file_factor;
     }
 }
 
@@ -592,7 +593,7 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
         kb_results_get(h->results, c[i].index, &r);
         kb_record_decode(r.data, r.data_len, &hit->rec);
         hit->rank = (unsigned)i + 1;
-        hit->score = c[i].score;
+        hit->score = c[i].why.score;
         hit->title = h->files[c[i].file].title;
         hit->more_in_file = more_in_file(c, n, i, keep);
         st = kb_match(m, hit->rec.text.p, hit->rec.text.n, &mm);
