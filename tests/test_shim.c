@@ -475,6 +475,231 @@ Test(shim, boolean_term_does_not_add_weight)
     kb_db_close(r);
 }
 
+/* --- wildcards and filters ----------------------------------------------------- */
+
+static kb_xq W(const char *prefix)
+{
+    kb_xq q = T(prefix);
+    q.op = KB_XQ_WILDCARD;
+    return q;
+}
+
+/* The weight of the result whose payload is `data`; -1 when it is absent. */
+static double weight_of(kb_db *db, const kb_xq *q, const char *data)
+{
+    kb_results *res = NULL;
+    cr_assert_eq(kb_db_search(db, q, &bm25, 500, &res), KB_OK, "search: %s",
+                 kb_db_last_error(db));
+    double w = -1;
+    kb_result r;
+    for (size_t i = 0; kb_results_get(res, i, &r) == KB_OK; i++)
+        if (r.data_len == strlen(data) && memcmp(r.data, data, r.data_len) == 0)
+            w = r.weight;
+    kb_results_free(res);
+    return w;
+}
+
+static size_t count_of(kb_db *db, const kb_xq *q)
+{
+    kb_results *res = NULL;
+    kb_status st = kb_db_search(db, q, &bm25, 500, &res);
+    cr_assert_eq(st, KB_OK, "search: %s: %s", kb_status_str(st), kb_db_last_error(db));
+    size_t n = kb_results_count(res);
+    kb_results_free(res);
+    return n;
+}
+
+/* Words that share the prefix "strat", words that nearly do, and the
+ * uppercase-prefixed forms a lowercase wildcard must not reach. */
+static void populate_strat(void)
+{
+    kb_db *w = open_db(KB_DB_WRITE);
+    add_doc(w, "plan.txt", "our strategy for growth", "S1");
+    add_doc(w, "plan.txt", "a strategic plan", "S2");
+    add_doc(w, "plan.txt", "strategy strategy strategic review", "S3");
+    add_doc(w, "road.txt", "the street is straight", "O1");
+    add_doc(w, "road.txt", "Zstrategi Xstrat only here", "O2");
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    kb_db_close(w);
+}
+
+Test(shim, wildcard_expands_to_the_prefixed_words_and_ranks)
+{
+    populate_strat();
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq q = W("strat");
+    ASSERT_SET(r, &q, "S1,S2,S3");
+    char got[256];
+    search(r, &q, got, sizeof got);
+    cr_assert(strncmp(got, "S3,", 3) == 0, "S3 has four strat- words: \"%s\"", got);
+
+    /* Weighted exactly as the synonym of the words it expands to. */
+    kb_xq kids[] = {T("strategic"), T("strategy")};
+    kb_xq syn = node(KB_XQ_SYNONYM, kids, 2);
+    const char *ids[] = {"S1", "S2", "S3"};
+    for (size_t i = 0; i < 3; i++) {
+        double a = weight_of(r, &q, ids[i]), b = weight_of(r, &syn, ids[i]);
+        cr_assert_gt(a, 0.0, "%s", ids[i]);
+        cr_assert_float_eq(a, b, 1e-9, "%s: wildcard %g, synonym %g", ids[i], a, b);
+    }
+
+    q = W("str");
+    ASSERT_SET(r, &q, "O1,S1,S2,S3");
+    q = W("strategy");
+    ASSERT_SET(r, &q, "S1,S3");
+    q = W("zzz");
+    ASSERT_SEARCH(r, &q, "");
+    /* The "Z"/"X" prefixed terms are there, but out of a lowercase reach. */
+    cr_assert_eq(term_freq(r, "Zstrategi"), 1);
+    q = W("Zstrat");
+    ASSERT_SEARCH(r, &q, "O2");
+
+    /* An empty prefix would expand to the whole index. */
+    q = W("");
+    kb_results *res = (kb_results *)&res;
+    cr_assert_eq(kb_db_search(r, &q, &bm25, 10, &res), KB_ERR_INVALID);
+    cr_assert_null(res);
+    cr_assert(strstr(kb_db_last_error(r), "prefix") != NULL, "%s", kb_db_last_error(r));
+    kb_db_close(r);
+}
+
+Test(shim, wildcard_on_a_boolean_prefix_filters_by_path)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq kids[] = {T("fox"), W("Pa")};
+    kb_xq q = node(KB_XQ_FILTER, kids, 2);
+    ASSERT_SEARCH(r, &q, "A1");
+    kids[1] = W("Pb");
+    ASSERT_SEARCH(r, &q, "B2");
+    kids[1] = W("P");
+    ASSERT_SEARCH(r, &q, "B2,A1");
+    kids[1] = W("Pc");
+    ASSERT_SEARCH(r, &q, "");
+
+    /* Excluding a path prefix. */
+    kb_xq not_kids[] = {T("fox"), W("Pa")};
+    q = node(KB_XQ_AND_NOT, not_kids, 2);
+    ASSERT_SEARCH(r, &q, "B2");
+
+    /* On its own it matches (without weight) every document of the path. */
+    q = W("Pa.");
+    cr_assert_eq(count_of(r, &q), 2);
+    kb_db_close(r);
+}
+
+Test(shim, wildcard_limit_applies_to_weight_not_to_filters)
+{
+    kb_db *w = open_db(KB_DB_WRITE);
+    /* More files under one folder than KB_WILDCARD_MAX, each with its own
+     * word: only the ranking wildcard may be cut down. */
+    enum { NFILES = KB_WILDCARD_MAX + 30 };
+    for (int i = 0; i < NFILES; i++) {
+        char file[64], words[64], data[16];
+        snprintf(file, sizeof file, "reports/f%03d.txt", i);
+        snprintf(words, sizeof words, "common word%03d", i);
+        snprintf(data, sizeof data, "R%03d", i);
+        add_doc(w, file, words, data);
+    }
+    add_doc(w, "other/x.txt", "common elsewhere", "X");
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    kb_db_close(w);
+
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq q = W("word");
+    cr_assert_eq(count_of(r, &q), KB_WILDCARD_MAX);
+
+    kb_xq kids[] = {T("common"), W("Preports/")};
+    q = node(KB_XQ_FILTER, kids, 2);
+    cr_assert_eq(count_of(r, &q), NFILES, "a path filter lost files");
+    kb_xq not_kids[] = {T("common"), W("Preports/")};
+    q = node(KB_XQ_AND_NOT, not_kids, 2);
+    ASSERT_SEARCH(r, &q, "X");
+    /* Nested under the filter side, still complete. */
+    kb_xq either[] = {W("Preports/"), W("Pother/")};
+    kb_xq or_paths = node(KB_XQ_OR, either, 2);
+    kb_xq kids2[] = {T("common"), or_paths};
+    q = node(KB_XQ_FILTER, kids2, 2);
+    cr_assert_eq(count_of(r, &q), NFILES + 1);
+    kb_db_close(r);
+}
+
+Test(shim, filter_restricts_without_changing_weights)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq or_kids[] = {T("quick"), T("brown"), T("fox")};
+    kb_xq any = node(KB_XQ_OR, or_kids, 3);
+    ASSERT_SET(r, &any, "A1,B1,B2");
+
+    kb_xq f_kids[] = {any, T("Pb.txt")};
+    kb_xq q = node(KB_XQ_FILTER, f_kids, 2);
+    ASSERT_SET(r, &q, "B1,B2");
+    const char *ids[] = {"B1", "B2"};
+    for (size_t i = 0; i < 2; i++) {
+        double a = weight_of(r, &q, ids[i]), b = weight_of(r, &any, ids[i]);
+        cr_assert_float_eq(a, b, 1e-9, "%s: filtered %g, unfiltered %g", ids[i], a, b);
+    }
+
+    /* Several filters must all match, and a weighted filter term still adds
+     * nothing: AND would add the weight of "quick". */
+    kb_xq brown = T("brown");
+    kb_xq k3[] = {brown, T("quick"), T("Pa.txt")};
+    q = node(KB_XQ_FILTER, k3, 3);
+    ASSERT_SEARCH(r, &q, "A1");
+    double filtered = weight_of(r, &q, "A1");
+    cr_assert_float_eq(filtered, weight_of(r, &brown, "A1"), 1e-9);
+    kb_xq and_kids[] = {brown, T("quick"), T("Pa.txt")};
+    kb_xq and_q = node(KB_XQ_AND, and_kids, 3);
+    cr_assert_gt(weight_of(r, &and_q, "A1"), filtered + 1e-6);
+
+    /* No filter at all: kids[0] alone. */
+    q = node(KB_XQ_FILTER, &brown, 1);
+    ASSERT_SET(r, &q, "A1,B1");
+    kb_db_close(r);
+}
+
+/* The docid of the document whose payload is `data`. */
+static unsigned docid_of(kb_db *db, const char *data)
+{
+    kb_xq all = W("P");
+    kb_xq kids[] = {T("zzz-none"), all};
+    kb_xq q = node(KB_XQ_OR, kids, 2);
+    kb_results *res = NULL;
+    cr_assert_eq(kb_db_search(db, &q, &bm25, 100, &res), KB_OK);
+    unsigned id = 0;
+    kb_result r;
+    for (size_t i = 0; kb_results_get(res, i, &r) == KB_OK; i++)
+        if (r.data_len == strlen(data) && memcmp(r.data, data, r.data_len) == 0)
+            id = r.docid;
+    kb_results_free(res);
+    cr_assert_neq(id, 0, "no document %s", data);
+    return id;
+}
+
+Test(shim, weigh_understands_wildcard_and_filter)
+{
+    populate_strat();
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq q = W("strat");
+    unsigned s3 = docid_of(r, "S3"), o1 = docid_of(r, "O1");
+    double w = -1;
+    cr_assert_eq(kb_db_weigh(r, &q, &bm25, s3, &w), KB_OK, "%s", kb_db_last_error(r));
+    cr_assert_float_eq(w, weight_of(r, &q, "S3"), 1e-9);
+    cr_assert_gt(w, 0.0);
+    cr_assert_eq(kb_db_weigh(r, &q, &bm25, o1, &w), KB_OK);
+    cr_assert_eq(w, 0.0);
+
+    kb_xq kids[] = {W("strat"), W("Pplan")};
+    kb_xq f = node(KB_XQ_FILTER, kids, 2);
+    cr_assert_eq(kb_db_weigh(r, &f, &bm25, s3, &w), KB_OK);
+    cr_assert_float_eq(w, weight_of(r, &q, "S3"), 1e-9);
+    kids[1] = W("Proad");
+    cr_assert_eq(kb_db_weigh(r, &f, &bm25, s3, &w), KB_OK);
+    cr_assert_eq(w, 0.0);
+    kb_db_close(r);
+}
+
 /* --- deleting and replacing ---------------------------------------------------- */
 
 Test(shim, delete_by_term_then_commit_removes_documents)

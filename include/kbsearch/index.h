@@ -134,14 +134,28 @@ typedef enum kb_xq_op {
     KB_XQ_AND_NOT,   /* kids[0] but none of kids[1..] */
     KB_XQ_AND_MAYBE, /* kids[0]; kids[1..] only add weight */
     KB_XQ_SYNONYM,   /* any kid, weighted as if one term */
-    KB_XQ_SCALE      /* kids[0] with its weight multiplied by `scale` */
+    KB_XQ_SCALE,     /* kids[0] with its weight multiplied by `scale` */
+    KB_XQ_WILDCARD,  /* every term starting with term/term_len, as one synonym */
+    KB_XQ_FILTER     /* kids[0], only in documents matching all of kids[1..];
+                      * kids[1..] add no weight */
 } kb_xq_op;
+
+/* KB_XQ_WILDCARD expands to at most this many terms, the ones in the most
+ * documents, so that a short prefix ("s") stays cheap and its rare terms
+ * do not dilute the synonym.  Where a wildcard only decides which documents
+ * match (under a filter of KB_XQ_FILTER or an excluded kid of
+ * KB_XQ_AND_NOT) it expands to every term instead: a path filter such as
+ * the boolean prefix "Preports/" must not lose files past the hundredth.
+ * The prefix is matched byte for byte: a lowercase prefix never reaches
+ * our prefixed terms (Z..., P..., XC...), which start with an uppercase
+ * letter.  An empty prefix is KB_ERR_INVALID. */
+#define KB_WILDCARD_MAX 100
 
 /* A query as plain data; the caller owns the tree, the shim only reads it
  * during kb_db_search. */
 typedef struct kb_xq {
     kb_xq_op op;
-    const char *term;          /* KB_XQ_TERM */
+    const char *term;          /* KB_XQ_TERM, KB_XQ_WILDCARD (the prefix) */
     size_t term_len;
     const struct kb_xq *kids;  /* array of nkids children */
     size_t nkids;
