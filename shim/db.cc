@@ -8,7 +8,7 @@ struct kb_doc {
     Xapian::Document doc;
 };
 
-static char *dup_message(const std::string &s) noexcept
+char *kb__dup(const std::string &s) noexcept
 {
     char *p = static_cast<char *>(std::malloc(s.size() + 1));
     if (p)
@@ -43,7 +43,7 @@ extern "C" kb_status kb_db_open(const char *path, kb_db_mode mode, kb_db **out,
         std::string ctx = std::string("opening index at ") + path;
         kb_status st = kb__map_exception(&msg, ctx.c_str());
         if (errmsg)
-            *errmsg = dup_message(msg);
+            *errmsg = kb__dup(msg);
         return st;
     }
 }
@@ -65,7 +65,7 @@ extern "C" const char *kb_db_last_error(const kb_db *db) noexcept
     return db ? db->error.c_str() : "";
 }
 
-static kb_status need_writer(kb_db *db, const char *what) noexcept
+kb_status kb__need_writer(kb_db *db, const char *what) noexcept
 {
     if (db->wr)
         return KB_OK;
@@ -78,7 +78,7 @@ static kb_status need_writer(kb_db *db, const char *what) noexcept
 
 extern "C" kb_status kb_db_commit(kb_db *db) noexcept
 {
-    kb_status st = need_writer(db, "committing");
+    kb_status st = kb__need_writer(db, "committing");
     if (st)
         return st;
     try {
@@ -158,7 +158,7 @@ extern "C" kb_status kb_doc_set_data(kb_doc *doc, const void *data,
 
 extern "C" kb_status kb_db_add_doc(kb_db *db, const kb_doc *doc) noexcept
 {
-    kb_status st = need_writer(db, "adding a document");
+    kb_status st = kb__need_writer(db, "adding a document");
     if (st)
         return st;
     try {
@@ -172,7 +172,7 @@ extern "C" kb_status kb_db_add_doc(kb_db *db, const kb_doc *doc) noexcept
 extern "C" kb_status kb_db_delete_by_term(kb_db *db, const char *term,
                                           size_t len) noexcept
 {
-    kb_status st = need_writer(db, "deleting documents");
+    kb_status st = kb__need_writer(db, "deleting documents");
     if (st)
         return st;
     try {
@@ -186,7 +186,7 @@ extern "C" kb_status kb_db_delete_by_term(kb_db *db, const char *term,
 extern "C" kb_status kb_db_set_meta(kb_db *db, const char *key,
                                     const char *value, size_t len) noexcept
 {
-    kb_status st = need_writer(db, "setting metadata");
+    kb_status st = kb__need_writer(db, "setting metadata");
     if (st)
         return st;
     try {
@@ -203,7 +203,7 @@ extern "C" kb_status kb_db_get_meta(kb_db *db, const char *key, char **value,
     *value = nullptr;
     try {
         std::string v = db->rd->get_metadata(key);
-        *value = dup_message(v);
+        *value = kb__dup(v);
         if (!*value)
             return KB_ERR_NOMEM;
         if (len)

@@ -12,14 +12,33 @@ struct kb_results {
     std::vector<item> items;
 };
 
-static Xapian::Query build(const kb_xq *q)
+static Xapian::Query wildcard(const kb_xq *q, bool filtering)
+{
+    if (q->term_len == 0)
+        throw Xapian::InvalidArgumentError("a wildcard needs a prefix");
+    std::string prefix(q->term, q->term_len);
+    if (filtering) // no weight to dilute, and a limit would drop matches
+        return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, 0,
+                             Xapian::Query::WILDCARD_LIMIT_ERROR, Xapian::Query::OP_SYNONYM);
+    return Xapian::Query(Xapian::Query::OP_WILDCARD, prefix, KB_WILDCARD_MAX,
+                         Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT, Xapian::Query::OP_SYNONYM);
+}
+
+// `filtering`: q only decides which documents match and its weight is
+// never used (a filter of KB_XQ_FILTER, an excluded kid of KB_XQ_AND_NOT),
+// which changes how a wildcard expands.
+static Xapian::Query build(const kb_xq *q, bool filtering)
 {
     if (q->op == KB_XQ_TERM)
         return Xapian::Query(std::string(q->term, q->term_len));
+    if (q->op == KB_XQ_WILDCARD)
+        return wildcard(q, filtering);
+    // Past kids[0] of these two, nothing counts towards the weight.
+    bool rest_filter = filtering || q->op == KB_XQ_FILTER || q->op == KB_XQ_AND_NOT;
     std::vector<Xapian::Query> kids;
     kids.reserve(q->nkids);
     for (size_t i = 0; i < q->nkids; i++)
-        kids.push_back(build(&q->kids[i]));
+        kids.push_back(build(&q->kids[i], i ? rest_filter : filtering));
     if (q->op == KB_XQ_SCALE) {
         if (kids.size() != 1)
             throw Xapian::InvalidArgumentError("scale takes one subquery");
@@ -34,7 +53,8 @@ static Xapian::Query build(const kb_xq *q)
     case KB_XQ_AND_NOT: op = Xapian::Query::OP_AND_NOT; break;
     case KB_XQ_AND_MAYBE: op = Xapian::Query::OP_AND_MAYBE; break;
     case KB_XQ_SYNONYM: op = Xapian::Query::OP_SYNONYM; break;
-    case KB_XQ_TERM: case KB_XQ_SCALE: break;
+    case KB_XQ_FILTER: op = Xapian::Query::OP_FILTER; break;
+    case KB_XQ_TERM: case KB_XQ_SCALE: case KB_XQ_WILDCARD: break;
     }
     Xapian::termcount window = 0; // only positional operators take one
     if (q->op == KB_XQ_PHRASE || q->op == KB_XQ_NEAR)
@@ -78,19 +98,10 @@ extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25
     *out = nullptr;
     try {
         std::unique_ptr<kb_results> res(new kb_results);
-        Xapian::Query query = build(q);
+        Xapian::Query query = build(q, false);
         // A commit by kbindex between reading the posting lists and the
         // documents invalidates the reader: reopen and run it again.
-        for (int attempt = 0;; attempt++) {
-            try {
-                run(db, query, bm25, max, res.get());
-                break;
-            } catch (const Xapian::DatabaseModifiedError &) {
-                if (attempt == 3)
-                    throw;
-                db->rd->reopen();
-            }
-        }
+        kb__retry(db, [&] { run(db, query, bm25, max, res.get()); });
         *out = res.release();
         return KB_OK;
     } catch (...) {
@@ -104,7 +115,7 @@ extern "C" kb_status kb_db_weigh(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
     *weight = 0;
     try {
         only_doc decider(docid);
-        Xapian::MSet mset = top(db, build(q), bm25, 1, &decider);
+        Xapian::MSet mset = top(db, build(q, false), bm25, 1, &decider);
         if (!mset.empty())
             *weight = mset.begin().get_weight();
         return KB_OK;

@@ -21,4 +21,32 @@ struct kb_db {
 // *msg.  Never throws.
 kb_status kb__map_exception(std::string *msg, const char *context) noexcept;
 
+// KB_OK for a writer; otherwise KB_ERR_INVALID with "<what>: ... read-only"
+// in db->error.
+kb_status kb__need_writer(kb_db *db, const char *what) noexcept;
+
+// A malloc'd, NUL-terminated copy of s (which may hold NULs); NULL when
+// out of memory.
+char *kb__dup(const std::string &s) noexcept;
+
+// Runs fn() and returns what it returns.  A reader sees the index as of its
+// last (re)open; once kbindex has committed twice since, the blocks it was
+// about to read may be reused and Xapian throws DatabaseModifiedError.
+// Reopening catches up, so fn is run again, a few times before the error
+// is let through (it becomes KB_ERR_MODIFIED).  fn must be safe to repeat:
+// nothing may reach the caller before it returns.
+template <class F>
+auto kb__retry(kb_db *db, F fn) -> decltype(fn())
+{
+    for (int attempt = 0;; attempt++) {
+        try {
+            return fn();
+        } catch (const Xapian::DatabaseModifiedError &) {
+            if (attempt == 3)
+                throw;
+            db->rd->reopen();
+        }
+    }
+}
+
 #endif

@@ -134,14 +134,28 @@ typedef enum kb_xq_op {
     KB_XQ_AND_NOT,   /* kids[0] but none of kids[1..] */
     KB_XQ_AND_MAYBE, /* kids[0]; kids[1..] only add weight */
     KB_XQ_SYNONYM,   /* any kid, weighted as if one term */
-    KB_XQ_SCALE      /* kids[0] with its weight multiplied by `scale` */
+    KB_XQ_SCALE,     /* kids[0] with its weight multiplied by `scale` */
+    KB_XQ_WILDCARD,  /* every term starting with term/term_len, as one synonym */
+    KB_XQ_FILTER     /* kids[0], only in documents matching all of kids[1..];
+                      * kids[1..] add no weight */
 } kb_xq_op;
+
+/* KB_XQ_WILDCARD expands to at most this many terms, the ones in the most
+ * documents, so that a short prefix ("s") stays cheap and its rare terms
+ * do not dilute the synonym.  Where a wildcard only decides which documents
+ * match (under a filter of KB_XQ_FILTER or an excluded kid of
+ * KB_XQ_AND_NOT) it expands to every term instead: a path filter such as
+ * the boolean prefix "Preports/" must not lose files past the hundredth.
+ * The prefix is matched byte for byte: a lowercase prefix never reaches
+ * our prefixed terms (Z..., P..., XC...), which start with an uppercase
+ * letter.  An empty prefix is KB_ERR_INVALID. */
+#define KB_WILDCARD_MAX 100
 
 /* A query as plain data; the caller owns the tree, the shim only reads it
  * during kb_db_search. */
 typedef struct kb_xq {
     kb_xq_op op;
-    const char *term;          /* KB_XQ_TERM */
+    const char *term;          /* KB_XQ_TERM, KB_XQ_WILDCARD (the prefix) */
     size_t term_len;
     const struct kb_xq *kids;  /* array of nkids children */
     size_t nkids;
@@ -201,6 +215,80 @@ KB_API int kb_stemmer_is_none(const kb_stemmer *st) KB_NOEXCEPT;
  * its next call.  Returns KB_OK or KB_ERR_NOMEM. */
 KB_API kb_status kb_stem(kb_stemmer *st, const char *word, size_t len,
                          const char **stem, size_t *stem_len) KB_NOEXCEPT;
+
+/* --- spelling: Xapian's table of words and how often they were seen ------ */
+
+/* The longest word the spelling table can hold, in bytes. */
+#define KB_SPELLING_WORD_MAX 254
+
+/* Adds `freq` to the spelling frequency of `word` (`len` bytes), adding
+ * the word if it is new; pending until kb_db_commit, like documents.
+ * Words of 0 or 1 byte and freq 0 are ignored (KB_OK); a word longer than
+ * KB_SPELLING_WORD_MAX is KB_ERR_INVALID; a reader gets KB_ERR_INVALID. */
+KB_API kb_status kb_db_add_spelling(kb_db *db, const char *word, size_t len,
+                                    unsigned freq) KB_NOEXCEPT;
+
+/* Takes `freq` from the frequency of `word`; the word leaves the table
+ * (and the suggestions) when it reaches 0.  An absent word is no error. */
+KB_API kb_status kb_db_remove_spelling(kb_db *db, const char *word, size_t len,
+                                       unsigned freq) KB_NOEXCEPT;
+
+/* The spelling frequency of `word` in *out, 0 when it is not in the table.
+ * A writer sees its own pending changes; a reader sees the table as of
+ * its open or last kb_db_reopen (a commit since then is invisible until
+ * it reopens).  A concurrent commit that invalidates what it was reading
+ * makes it reopen and retry by itself, as kb_db_search does. */
+KB_API kb_status kb_db_spelling_freq(kb_db *db, const char *word, size_t len,
+                                     unsigned *out) KB_NOEXCEPT;
+
+/* Xapian's correction for `word`: a word of the spelling table at most
+ * `max_edits` edits away, in a malloc'd NUL-terminated *out the caller
+ * frees ("" when there is none, NULL on error).  What Xapian 1.4 does:
+ *  - an edit inserts, deletes or substitutes one character, or swaps two
+ *    adjacent ones; characters are code points of the UTF-8, compared
+ *    exactly (no case folding, no accent stripping);
+ *  - a word of 0 or 1 byte, or max_edits 0, never gets a suggestion, and
+ *    max_edits is lowered to len - 1;
+ *  - only words sharing a byte fragment with `word` are candidates: the
+ *    first two bytes, the last two, a run of three, or (up to 4 bytes)
+ *    the first and last byte; a candidate sharing at least 3 fragments
+ *    fewer than the best one before it in byte order (the word itself
+ *    included) is skipped, so a 2-edit typo, or a short word, is often
+ *    not corrected;
+ *  - the fewest edits win, then the highest frequency, then byte order;
+ *  - a word that is itself in the table is corrected only if the winner
+ *    is at least as frequent as it (it never suggests itself).
+ * Visibility and retries as for kb_db_spelling_freq. */
+KB_API kb_status kb_db_spelling_suggest(kb_db *db, const char *word, size_t len,
+                                        unsigned max_edits, char **out) KB_NOEXCEPT;
+
+/* --- synonyms: Xapian's table of key -> equivalent forms --------------- */
+
+/* The longest synonym key or value, in bytes. */
+#define KB_SYNONYM_MAX 255
+
+/* Adds `value` to the synonyms of `key` (a set: adding twice keeps one);
+ * pending until kb_db_commit.  Both may hold spaces ("operational
+ * control"); an empty or overlong (> KB_SYNONYM_MAX) one is
+ * KB_ERR_INVALID, as is a reader. */
+KB_API kb_status kb_db_add_synonym(kb_db *db, const char *key, size_t key_len,
+                                   const char *value, size_t value_len) KB_NOEXCEPT;
+
+/* Removes every key and its values (pending until kb_db_commit), so that
+ * a run can write the whole table afresh. */
+KB_API kb_status kb_db_clear_synonyms(kb_db *db) KB_NOEXCEPT;
+
+/* Calls fn(ctx, key, key_len, value, value_len) for each synonym: with
+ * key_len 0 every (key, value) pair, by key then value in byte order;
+ * otherwise the values of that key alone (none: fn is never called).
+ * Strings are valid during the call only.  A non-zero return stops the
+ * walk and is returned (KB_DONE: stop, no error).  The pairs are read
+ * before the first call, so a retry after a concurrent commit never
+ * shows fn a pair twice.  Visibility as for kb_db_spelling_freq. */
+typedef int (*kb_synonym_fn)(void *ctx, const char *key, size_t key_len,
+                             const char *value, size_t value_len);
+KB_API kb_status kb_db_each_synonym(kb_db *db, const char *key, size_t key_len,
+                                    kb_synonym_fn fn, void *ctx) KB_NOEXCEPT;
 
 #ifdef __cplusplus
 }
