@@ -1,5 +1,6 @@
-/* Tests for include/kbsearch/tokenize.h: kb_tokenize (terms, [start,end)
- * offsets into the original text, positions, flags) and kb_normalize.
+/* Tests for include/kbsearch/tokenize.h: kb_tokenize (terms, accented
+ * terms, [start,end) offsets into the original text, positions, flags),
+ * kb_normalize and kb_normalize_accented.
  *
  * Most cases are one row of a table: the input and every token expected
  * from it.  For each token the test also slices the input with [start,end)
@@ -22,9 +23,13 @@
 typedef struct {
     char term[4 * KB_TERM_MAX + 1]; /* copy of the term (it is scratch) */
     size_t term_len;
+    char accent[4 * KB_TERM_MAX + 1]; /* "" when the token had none */
+    size_t accent_len;
+    bool has_accent;  /* accent was not NULL */
     size_t start, end;
     unsigned pos, flags;
-    bool term_nul; /* term[term_len] was '\0' in the callback */
+    bool term_nul;   /* term[term_len] was '\0' in the callback */
+    bool accent_nul; /* so was accent[accent_len], when given */
 } got_tok;
 
 typedef struct {
@@ -45,6 +50,14 @@ static int collect(void *ctx, const kb_token *t)
         memcpy(g->term, t->term, n);
         g->term[n] = '\0';
         g->term_len = t->term_len;
+        g->has_accent = t->accent != NULL;
+        g->accent_len = t->accent_len;
+        if (t->accent) {
+            n = t->accent_len < sizeof g->accent - 1 ? t->accent_len : sizeof g->accent - 1;
+            memcpy(g->accent, t->accent, n);
+            g->accent[n] = '\0';
+            g->accent_nul = t->accent[t->accent_len] == '\0';
+        }
         g->start = t->start;
         g->end = t->end;
         g->pos = t->pos;
@@ -63,9 +76,10 @@ static const char *describe(const collector *c)
     size_t at = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < c->n && at < sizeof buf; i++) {
-        int k = snprintf(buf + at, sizeof buf - at, "%s\"%s\"[%zu,%zu)@%u/%u",
-                         i ? " " : "", c->toks[i].term, c->toks[i].start, c->toks[i].end,
-                         c->toks[i].pos, c->toks[i].flags);
+        const got_tok *g = &c->toks[i];
+        int k = snprintf(buf + at, sizeof buf - at, "%s\"%s\"%s%s%s[%zu,%zu)@%u/%u",
+                         i ? " " : "", g->term, g->has_accent ? "+\"" : "", g->accent,
+                         g->has_accent ? "\"" : "", g->start, g->end, g->pos, g->flags);
         if (k < 0)
             break;
         at += (size_t)k;
@@ -92,6 +106,7 @@ typedef struct {
     size_t start, end;
     int pos;             /* ANY_POS: not checked */
     unsigned flags;
+    const char *accent;  /* expected accent; NULL when the token has none */
 } exp_tok;
 
 typedef struct {
@@ -112,6 +127,8 @@ typedef struct {
 #define e10 "eeeeeeeeee"
 #define R8 "\xe2\x85\xb7" /* ⅷ SMALL ROMAN NUMERAL EIGHT: 3 bytes, folds to "viii" */
 #define R8x17 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8
+#define E32 E10 E10 E10 "\xc3\xa9\xc3\xa9" /* 32 x é: 64 bytes */
+#define e32 e10 e10 e10 "ee"
 
 static const tok_case tok_cases[] = {
     /* ASCII words and case */
@@ -124,10 +141,10 @@ static const tok_case tok_cases[] = {
 
     /* diacritics, compatibility forms, case folding beyond ASCII */
     {.name = "accents", .input = "Café naïve ÉCOLE",
-     .t = {{"cafe", "Café", 0, 5, 0, 0}, {"naive", "naïve", 6, 12, 1, 0},
-           {"ecole", "ÉCOLE", 13, 19, 2, 0}}},
+     .t = {{"cafe", "Café", 0, 5, 0, 0, "café"}, {"naive", "naïve", 6, 12, 1, 0, "naïve"},
+           {"ecole", "ÉCOLE", 13, 19, 2, 0, "école"}}},
     {.name = "decomposed accent (NFD input)", .input = "Cafe\xcc\x81 noir",
-     .t = {{"cafe", "Cafe\xcc\x81", 0, 6, 0, 0}, {"noir", "noir", 7, 11, 1, 0}}},
+     .t = {{"cafe", "Cafe\xcc\x81", 0, 6, 0, 0, "café"}, {"noir", "noir", 7, 11, 1, 0}}},
     {.name = "ligatures", .input = "ﬁnal ﬂow",
      .t = {{"final", "ﬁnal", 0, 6, 0, 0}, {"flow", "ﬂow", 7, 12, 1, 0}}},
     {.name = "fullwidth", .input = "ＡＢＣ １２３",
@@ -135,11 +152,15 @@ static const tok_case tok_cases[] = {
     {.name = "sharp s", .input = "Straße groß",
      .t = {{"strasse", "Straße", 0, 7, 0, 0}, {"gross", "groß", 8, 13, 1, 0}}},
     {.name = "dotted capital I", .input = "İstanbul",
-     .t = {{"istanbul", "İstanbul", 0, 9, 0, 0}}},
+     .t = {{"istanbul", "İstanbul", 0, 9, 0, 0, "i\xcc\x87stanbul"}}},
     {.name = "Indic vowel signs kept", .input = "हिन्दी",
      .t = {{"हिन्दी", "हिन्दी", 0, 18, 0, 0}}},
     {.name = "soft hyphen vanishes inside a word", .input = "co\xc2\xad" "operate",
      .t = {{"cooperate", "co\xc2\xad" "operate", 0, 11, 0, 0}}},
+    {.name = "accent beside the term, with apostrophe and possessive",
+     .input = "l’Été de José’s",
+     .t = {{"l'ete", "l’Été", 0, 9, 0, 0, "l'été"}, {"de", "de", 10, 12, 1, 0},
+           {"jose", "José’s", 13, 22, 2, 0, "josé"}}},
     {.name = "zero-width joiner vanishes inside a word", .input = "zero\xe2\x80\x8d" "width",
      .t = {{"zerowidth", "zero\xe2\x80\x8d" "width", 0, 12, 0, 0}}},
 
@@ -246,6 +267,10 @@ static const tok_case tok_cases[] = {
      .t = {{A64, A64, 0, 64, 0, 0}}},
     {.name = "term of KB_TERM_MAX+1 bytes skipped", .input = "x " A64 "a y",
      .t = {{"x", "x", 0, 1, 0, 0}, {"y", "y", 68, 69, ANY_POS, 0}}},
+    {.name = "accent of exactly KB_TERM_MAX bytes kept", .input = E32,
+     .t = {{e32, E32, 0, 64, 0, 0, E32}}},
+    {.name = "accent of KB_TERM_MAX+2 bytes dropped, term kept", .input = E32 "\xc3\xa9",
+     .t = {{e32 "e", E32 "\xc3\xa9", 0, 66, 0, 0}}},
     {.name = "long surface, short term kept", .input = E10 E10 E10 E10,
      .t = {{e10 e10 e10 e10, E10 E10 E10 E10, 0, 80, 0, 0}}},
     {.name = "short surface, long term skipped", .input = "ok " R8x17 " go",
@@ -301,6 +326,19 @@ ParameterizedTest(size_t *idx, tokenize, table)
                          e->term, g->pos, e->pos);
         cr_expect_eq(g->flags, e->flags, "[%s] token %zu (%s): flags %u, expected %u",
                      c->name, i, e->term, g->flags, e->flags);
+        if (e->accent) {
+            cr_expect(g->has_accent, "[%s] token %zu (%s): no accent, expected \"%s\"",
+                      c->name, i, e->term, e->accent);
+            cr_expect_str_eq(g->accent, e->accent, "[%s] token %zu: accent \"%s\", expected \"%s\"",
+                             c->name, i, g->accent, e->accent);
+            cr_expect_eq(g->accent_len, strlen(e->accent), "[%s] token %zu: accent_len %zu",
+                         c->name, i, g->accent_len);
+            cr_expect(g->accent_nul, "[%s] token %zu: accent not NUL-terminated", c->name, i);
+        } else {
+            cr_expect(!g->has_accent && g->accent_len == 0,
+                      "[%s] token %zu (%s): accent \"%s\" (%zu bytes), expected none",
+                      c->name, i, e->term, g->accent, g->accent_len);
+        }
 
         /* The offsets must slice the input to the surface we expect. */
         cr_assert(g->start <= g->end && g->end <= len,
@@ -416,33 +454,36 @@ Test(tokenize, reuse_across_calls)
     kb_tokenizer_free(NULL); /* accepted */
 }
 
-/* ---- kb_normalize ----------------------------------------------------- */
+/* ---- kb_normalize and kb_normalize_accented -------------------------- */
 
 typedef struct {
     const char *input;
-    const char *expected;
+    const char *expected; /* kb_normalize */
+    const char *accented; /* kb_normalize_accented */
 } norm_case;
 
 static const norm_case norm_cases[] = {
-    {"Hello", "hello"},
-    {"Café", "cafe"},
-    {"Cafe\xcc\x81", "cafe"},
-    {"ÉCOLE", "ecole"},
-    {"naïve", "naive"},
-    {"ﬁnal", "final"},
-    {"ＡＢＣ", "abc"},
-    {"Straße", "strasse"},
-    {"don’t", "don't"},
-    {"donʼt", "don't"},
-    {"don＇t", "don't"},
-    {"‘quoted’", "'quoted'"},
-    {"co\xc2\xad" "operate", "cooperate"},        /* soft hyphen */
-    {"zero\xe2\x80\x8d" "width", "zerowidth"},    /* zero-width joiner */
-    {"データ", "データ"},                           /* kana voicing kept */
-    {"ｶﾀｶﾅ", "カタカナ"},                           /* halfwidth -> NFKC */
-    {"हिन्दी", "हिन्दी"},                         /* Indic marks kept */
-    {"한국", "한국"},
-    {"", ""},
+    {"Hello", "hello", "hello"},
+    {"Café", "cafe", "café"},
+    {"Cafe\xcc\x81", "cafe", "café"},            /* NFD input composes */
+    {"ÉCOLE", "ecole", "école"},
+    {"naïve", "naive", "naïve"},
+    {"l’Été", "l'ete", "l'été"},
+    {"ﬁnal", "final", "final"},
+    {"ＡＢＣ", "abc", "abc"},
+    {"Straße", "strasse", "strasse"},
+    {"don’t", "don't", "don't"},
+    {"donʼt", "don't", "don't"},
+    {"don＇t", "don't", "don't"},
+    {"‘quoted’", "'quoted'", "'quoted'"},
+    {"co\xc2\xad" "operate", "cooperate", "cooperate"},     /* soft hyphen */
+    {"co\xc2\xad" "opéré", "coopere", "coopéré"},
+    {"zero\xe2\x80\x8d" "width", "zerowidth", "zerowidth"}, /* zero-width joiner */
+    {"データ", "データ", "データ"},                               /* kana voicing kept */
+    {"ｶﾀｶﾅ", "カタカナ", "カタカナ"},                           /* halfwidth -> NFKC */
+    {"हिन्दी", "हिन्दी", "हिन्दी"},                           /* Indic marks kept */
+    {"한국", "한국", "한국"},
+    {"", "", ""},
 };
 
 #define N_NORM_CASES (sizeof norm_cases / sizeof norm_cases[0])
@@ -455,28 +496,41 @@ ParameterizedTestParameters(normalize, table)
     return cr_make_param_array(size_t, norm_idx, N_NORM_CASES); /* see tokenize::table */
 }
 
+typedef kb_status (*normalize_fn)(kb_tokenizer *, const char *, size_t, const char **,
+                                  size_t *);
+
+static void check_normalize(kb_tokenizer *tk, normalize_fn fn, const char *fname,
+                            const char *input, const char *expected)
+{
+    const char *term = NULL;
+    size_t n = 12345;
+    kb_status st = fn(tk, input, strlen(input), &term, &n);
+    cr_assert_eq(st, KB_OK, "%s(\"%s\") returned %d", fname, input, (int)st);
+    cr_assert_not_null(term);
+    cr_expect_eq(n, strlen(expected), "%s(\"%s\"): %zu bytes \"%.*s\"", fname, input, n,
+                 (int)n, term);
+    cr_expect(n == strlen(expected) && memcmp(term, expected, n) == 0,
+              "%s(\"%s\") = \"%.*s\", expected \"%s\"", fname, input, (int)n, term, expected);
+}
+
 ParameterizedTest(size_t *idx, normalize, table)
 {
     cr_assert_lt(*idx, N_NORM_CASES);
     const norm_case *c = &norm_cases[*idx];
     kb_tokenizer *tk = new_tokenizer();
-    const char *term = NULL;
-    size_t n = 12345;
-    kb_status st = kb_normalize(tk, c->input, strlen(c->input), &term, &n);
-    cr_assert_eq(st, KB_OK, "kb_normalize(\"%s\") returned %d", c->input, (int)st);
-    cr_assert_not_null(term);
-    cr_expect_eq(n, strlen(c->expected), "kb_normalize(\"%s\"): %zu bytes \"%.*s\"",
-                 c->input, n, (int)n, term);
-    cr_expect(n == strlen(c->expected) && memcmp(term, c->expected, n) == 0,
-              "kb_normalize(\"%s\") = \"%.*s\", expected \"%s\"", c->input, (int)n, term,
-              c->expected);
+    check_normalize(tk, kb_normalize, "kb_normalize", c->input, c->expected);
+    check_normalize(tk, kb_normalize_accented, "kb_normalize_accented", c->input,
+                    c->accented);
+    /* ...and in the other order, as the scratch space is shared. */
+    check_normalize(tk, kb_normalize, "kb_normalize", c->input, c->expected);
     kb_tokenizer_free(tk);
 }
 
-/* kb_normalize gives exactly the term kb_tokenize gives a one-word input. */
+/* kb_normalize gives exactly the term kb_tokenize gives a one-word input,
+ * and kb_normalize_accented its accent (or the term, when it has none). */
 static const char *const same_words[] = {
     "Café", "ﬁnal", "ＡＢＣ", "Straße", "don’t", "snake_case", "3.5", "İstanbul",
-    "MiXeD", "naïve",
+    "MiXeD", "naïve", "Cafe\xcc\x81", "l’Été",
 };
 
 Test(normalize, matches_tokenize_on_single_words)
@@ -489,12 +543,18 @@ Test(normalize, matches_tokenize_on_single_words)
         cr_expect_eq(got.n, 1u, "\"%s\" gave %zu tokens, expected one word", w, got.n);
         if (got.n != 1)
             continue;
+        const got_tok *g = &got.toks[0];
         const char *term;
         size_t n;
         cr_assert_eq(kb_normalize(tk, w, strlen(w), &term, &n), KB_OK);
-        cr_expect(n == got.toks[0].term_len && memcmp(term, got.toks[0].term, n) == 0,
+        cr_expect(n == g->term_len && memcmp(term, g->term, n) == 0,
                   "\"%s\": kb_normalize \"%.*s\", kb_tokenize \"%s\"", w, (int)n, term,
-                  got.toks[0].term);
+                  g->term);
+        const char *want = g->has_accent ? g->accent : g->term;
+        cr_assert_eq(kb_normalize_accented(tk, w, strlen(w), &term, &n), KB_OK);
+        cr_expect(n == strlen(want) && memcmp(term, want, n) == 0,
+                  "\"%s\": kb_normalize_accented \"%.*s\", kb_tokenize \"%s\"", w, (int)n,
+                  term, want);
     }
     kb_tokenizer_free(tk);
 }

@@ -11,12 +11,16 @@
 #include "kbsearch/buf.h"
 
 struct kb_tokenizer {
-    utf8proc_int32_t *cps; /* decomposed code points of the current token */
-    size_t cps_cap;        /* capacity of cps, in code points */
-    char *raw;             /* token bytes before folding (joiners removed) */
+    utf8proc_int32_t *cps;  /* decomposed code points of the current token */
+    size_t cps_cap;         /* capacity of cps, in code points */
+    utf8proc_int32_t *acps; /* the same keeping diacritics, when it has some */
+    size_t acps_cap;
+    char *raw;              /* token bytes before folding (joiners removed) */
     size_t raw_cap;
-    char *term;            /* the folded term handed to callbacks */
+    char *term;             /* the folded term handed to callbacks */
     size_t term_cap;
+    char *accent;           /* the folded term keeping diacritics */
+    size_t accent_cap;
 };
 
 /* One decoded code point of the input. */
@@ -39,11 +43,10 @@ void kb_tokenizer_free(kb_tokenizer *tk)
     free(tk->cps);
     free(tk->raw);
     free(tk->term);
+    free(tk->acps);
+    free(tk->accent);
     free(tk);
 }
-
-/* Grows *buf to hold at least `need` elements of `size` bytes, doubling
- * (the unicode61 aFold habit) so long runs of tokens reuse one buffer. */
 
 static cpoint decode_at(const char *text, size_t len, size_t i)
 {
@@ -124,10 +127,32 @@ static bool is_diacritic(int32_t cp)
            (cp >= 0xFE20 && cp <= 0xFE2F);
 }
 
-/* Folds raw bytes into tk->term.  The ASCII fast path matters: most text
- * in a knowledge base is ASCII and utf8proc's decomposition is costly. */
-static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len)
+/* Composes k code points in place (each has 4 bytes of room for its
+ * UTF-8) and copies the bytes into *out, NUL-terminated. */
+static kb_status encode(utf8proc_int32_t *cps, size_t k, char **out, size_t *cap,
+                        size_t *out_len)
 {
+    utf8proc_ssize_t nb = utf8proc_reencode(cps, (utf8proc_ssize_t)k,
+                                            (utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+    if (nb < 0)
+        return KB_ERR_INVALID;
+    if (!kb_grow((void **)out, cap, (size_t)nb + 1, 1))
+        return KB_ERR_NOMEM;
+    memcpy(*out, cps, (size_t)nb);
+    (*out)[nb] = '\0';
+    *out_len = (size_t)nb;
+    return KB_OK;
+}
+
+/* Folds raw bytes into tk->term.  When that removed diacritics, the form
+ * that keeps them goes to tk->accent; otherwise *accent_len is 0, and a
+ * word without diacritics pays only for the scan that tells.  The ASCII
+ * fast path matters: most text in a knowledge base is ASCII and
+ * utf8proc's decomposition is costly. */
+static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *term_len,
+                      size_t *accent_len)
+{
+    *accent_len = 0;
     bool ascii = true;
     for (size_t i = 0; i < n && ascii; i++)
         ascii = !((unsigned char)s[i] & 0x80);
@@ -139,7 +164,7 @@ static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len
             tk->term[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
         }
         tk->term[n] = '\0';
-        *out_len = n;
+        *term_len = n;
         return KB_OK;
     }
     const int opts = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
@@ -156,31 +181,41 @@ static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len
         if (!kb_grow((void **)&tk->cps, &tk->cps_cap, (size_t)ncp, sizeof *tk->cps))
             return KB_ERR_NOMEM;
     }
+    bool marks = false;
+    for (utf8proc_ssize_t i = 0; i < ncp && !marks; i++)
+        marks = is_diacritic(tk->cps[i]);
+    if (marks && !kb_grow((void **)&tk->acps, &tk->acps_cap, (size_t)ncp, sizeof *tk->acps))
+        return KB_ERR_NOMEM;
     size_t k = 0;
     for (utf8proc_ssize_t i = 0; i < ncp; i++) {
-        int32_t cp = tk->cps[i];
-        if (is_diacritic(cp))
-            continue;
-        tk->cps[k++] = is_apostrophe(cp) ? '\'' : cp;
+        int32_t cp = is_apostrophe(tk->cps[i]) ? '\'' : tk->cps[i];
+        if (marks)
+            tk->acps[i] = cp;
+        if (!is_diacritic(cp))
+            tk->cps[k++] = cp;
     }
-    /* reencode composes in place; each code point has 4 bytes of room. */
-    utf8proc_ssize_t nb = utf8proc_reencode(tk->cps, (utf8proc_ssize_t)k,
-                                            (utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
-    if (nb < 0)
-        return KB_ERR_INVALID;
-    if (!kb_grow((void **)&tk->term, &tk->term_cap, (size_t)nb + 1, 1))
-        return KB_ERR_NOMEM;
-    memcpy(tk->term, tk->cps, (size_t)nb);
-    tk->term[nb] = '\0';
-    *out_len = (size_t)nb;
-    return KB_OK;
+    kb_status st = encode(tk->cps, k, &tk->term, &tk->term_cap, term_len);
+    if (st == KB_OK && marks)
+        st = encode(tk->acps, (size_t)ncp, &tk->accent, &tk->accent_cap, accent_len);
+    return st;
 }
 
 kb_status kb_normalize(kb_tokenizer *tk, const char *text, size_t len,
                        const char **term, size_t *term_len)
 {
-    kb_status st = fold(tk, text, len, term_len);
+    size_t accent_len;
+    kb_status st = fold(tk, text, len, term_len, &accent_len);
     *term = st == KB_OK ? tk->term : NULL;
+    return st;
+}
+
+kb_status kb_normalize_accented(kb_tokenizer *tk, const char *text, size_t len,
+                                const char **term, size_t *term_len)
+{
+    size_t plain_len, accent_len;
+    kb_status st = fold(tk, text, len, &plain_len, &accent_len);
+    *term = st != KB_OK ? NULL : accent_len ? tk->accent : tk->term;
+    *term_len = accent_len ? accent_len : plain_len;
     return st;
 }
 
@@ -194,24 +229,40 @@ typedef struct {
     unsigned pos; /* next word position */
 } walk;
 
+/* Drops a possessive "'s" from the end of a folded term of n bytes. */
+static size_t drop_possessive(char *term, size_t n)
+{
+    if (n > 2 && term[n - 2] == '\'' && term[n - 1] == 's') {
+        n -= 2;
+        term[n] = '\0';
+    }
+    return n;
+}
+
+/* Folds raw bytes and hands the token to the callback. */
 static int emit(walk *w, const char *raw, size_t raw_len, size_t start,
                 size_t end, unsigned pos, unsigned flags)
 {
-    size_t n;
-    kb_status st = fold(w->tk, raw, raw_len, &n);
+    size_t n, an;
+    kb_status st = fold(w->tk, raw, raw_len, &n, &an);
     if (st == KB_ERR_INVALID)
         return 0;
     if (st != KB_OK)
         return st;
-    if (flags & KB_TOKEN_CJK) {
-        /* CJK terms are never possessives or acronyms. */
-    } else if (n > 2 && w->tk->term[n - 2] == '\'' && w->tk->term[n - 1] == 's') {
-        n -= 2;
-        w->tk->term[n] = '\0';
+    /* CJK terms are never possessives or acronyms.  The accented form
+     * keeps every mark it had (none is in "'s"), so it still differs. */
+    if (!(flags & KB_TOKEN_CJK)) {
+        n = drop_possessive(w->tk->term, n);
+        if (an)
+            an = drop_possessive(w->tk->accent, an);
     }
     if (n == 0 || n > KB_TERM_MAX)
         return 0;
-    kb_token t = {w->tk->term, n, start, end, pos, flags};
+    if (an > KB_TERM_MAX)
+        an = 0;
+    kb_token t = {.term = w->tk->term, .term_len = n,
+                  .accent = an ? w->tk->accent : NULL, .accent_len = an,
+                  .start = start, .end = end, .pos = pos, .flags = flags};
     return w->fn(w->ctx, &t);
 }
 

@@ -36,6 +36,12 @@
  *  - A term longer than KB_TERM_MAX bytes after normalization (base64,
  *    hashes, URLs' long tails) is skipped: it would not fit a Xapian term
  *    and nobody types it.
+ *  - Each token also carries `accent`: its term normalized the same way
+ *    (NFKC, case folding, apostrophes, possessive) but keeping diacritics,
+ *    so an index can store "café" beside "cafe" and score exact accents
+ *    higher: "Café" -> "cafe" + "café", "José’s" -> "jose" + "josé".  It
+ *    is NULL when it would equal the term (no diacritic was removed), and
+ *    when it is longer than KB_TERM_MAX bytes (the term alone is kept).
  */
 #ifndef KBSEARCH_TOKENIZE_H
 #define KBSEARCH_TOKENIZE_H
@@ -56,16 +62,18 @@ enum kb_token_flags {
 };
 
 typedef struct kb_token {
-    const char *term; /* normalized term; scratch, valid during the callback */
-    size_t term_len;  /* bytes in term, without the terminating NUL */
-    size_t start;     /* first byte of the surface form in the input */
-    size_t end;       /* one past its last byte */
-    unsigned pos;     /* word position, from 0; CJK bigrams share one */
-    unsigned flags;   /* kb_token_flags */
+    const char *term;   /* normalized term; scratch, valid during the callback */
+    size_t term_len;    /* bytes in term, without the terminating NUL */
+    const char *accent; /* term keeping its diacritics, or NULL; scratch too */
+    size_t accent_len;  /* bytes in accent (0 when it is NULL) */
+    size_t start;       /* first byte of the surface form in the input */
+    size_t end;         /* one past its last byte */
+    unsigned pos;       /* word position, from 0; CJK bigrams share one */
+    unsigned flags;     /* kb_token_flags */
 } kb_token;
 
-/* Called once per token, in text order.  `term` is NUL-terminated for
- * convenience.  Return 0 to go on; any other value stops the walk and is
+/* Called once per token, in text order.  `term` and `accent` are
+ * NUL-terminated for convenience.  Return 0 to go on; any other value stops the walk and is
  * returned by kb_tokenize (return KB_DONE to stop without an error). */
 typedef int (*kb_token_fn)(void *ctx, const kb_token *tok);
 
@@ -90,6 +98,12 @@ kb_status kb_tokenize(kb_tokenizer *tk, const char *text, size_t len,
  * Returns KB_OK, or KB_ERR_NOMEM. */
 kb_status kb_normalize(kb_tokenizer *tk, const char *text, size_t len,
                        const char **term, size_t *term_len);
+
+/* Like kb_normalize, but keeps diacritics: the form kb_token.accent has
+ * ("Café" -> "café"), given even when it equals kb_normalize's result
+ * ("Cafe" -> "cafe").  Same scratch space, lifetime and returns. */
+kb_status kb_normalize_accented(kb_tokenizer *tk, const char *text, size_t len,
+                                const char **term, size_t *term_len);
 
 #ifdef __cplusplus
 }
