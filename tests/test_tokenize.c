@@ -207,6 +207,44 @@ static const tok_case tok_cases[] = {
      .t = {{"version", "version", 0, 7, 0, 0}, {"1.2.3", "1.2.3", 8, 13, 1, NUM},
            {"released", "released", 14, 22, 2, 0}}},
 
+    /* thousands groups separated by white space */
+    {.name = "space groups", .input = "1 250 and 12 345 678",
+     .t = {{"1250", "1 250", 0, 5, 0, NUM}, {"and", "and", 6, 9, 1, 0},
+           {"12345678", "12 345 678", 10, 20, 2, NUM}}},
+    {.name = "no-break space group", .input = "Of 1\xc2\xa0" "250 sampled",
+     .t = {{"of", "Of", 0, 2, 0, 0}, {"1250", "1\xc2\xa0" "250", 3, 9, 1, NUM},
+           {"sampled", "sampled", 10, 17, 2, 0}}},
+    {.name = "thin and narrow no-break space groups",
+     .input = "1\xe2\x80\x89" "250, 12\xe2\x80\xaf" "345\xe2\x80\xaf" "678",
+     .t = {{"1250", "1\xe2\x80\x89" "250", 0, 7, 0, NUM},
+           {"12345678", "12\xe2\x80\xaf" "345\xe2\x80\xaf" "678", 9, 23, 1, NUM}}},
+    {.name = "space group ends at a full stop, comma or CJK", .input = "1 250. 2 500, 3 000円",
+     .t = {{"1250", "1 250", 0, 5, 0, NUM}, {"2500", "2 500", 7, 12, 1, NUM},
+           {"3000", "3 000", 14, 19, 2, NUM}, {"円", "円", 19, 22, 3, UNI}}},
+    {.name = "first group of four digits", .input = "2024 500",
+     .t = {{"2024", "2024", 0, 4, 0, NUM}, {"500", "500", 5, 8, 1, NUM}}},
+    {.name = "group followed by a letter", .input = "5 100m",
+     .t = {{"5", "5", 0, 1, 0, NUM}, {"100m", "100m", 2, 6, 1, NUM}}},
+    {.name = "group of four digits", .input = "1 2500",
+     .t = {{"1", "1", 0, 1, 0, NUM}, {"2500", "2500", 2, 6, 1, NUM}}},
+    {.name = "group followed by a decimal point", .input = "1 250.5",
+     .t = {{"1", "1", 0, 1, 0, NUM}, {"250.5", "250.5", 2, 7, 1, NUM}}},
+    {.name = "two spaces or a tab are no group separator", .input = "1  250 1\t250",
+     .t = {{"1", "1", 0, 1, 0, NUM}, {"250", "250", 3, 6, 1, NUM},
+           {"1", "1", 7, 8, 2, NUM}, {"250", "250", 9, 12, 3, NUM}}},
+    {.name = "malformed run joins nothing", .input = "555 123 4567",
+     .t = {{"555", "555", 0, 3, 0, NUM}, {"123", "123", 4, 7, 1, NUM},
+           {"4567", "4567", 8, 12, 2, NUM}}},
+    {.name = "first group after a decimal or a number", .input = "1,5 250 0.5 250 000",
+     .t = {{"1", "1", 0, 1, 0, NUM}, {"5", "5", 2, 3, 1, NUM},
+           {"250", "250", 4, 7, 2, NUM}, {"0.5", "0.5", 8, 11, 3, NUM},
+           {"250", "250", 12, 15, 4, NUM}, {"000", "000", 16, 19, 5, NUM}}},
+    {.name = "first group that is a decimal or has commas", .input = "2.5 000 1,250 000",
+     .t = {{"2.5", "2.5", 0, 3, 0, NUM}, {"000", "000", 4, 7, 1, NUM},
+           {"1250", "1,250", 8, 13, 2, NUM}, {"000", "000", 14, 17, 3, NUM}}},
+    {.name = "first group after a letter", .input = "A1 250",
+     .t = {{"a1", "A1", 0, 2, 0, 0}, {"250", "250", 3, 6, 1, NUM}}},
+
     /* hyphens, punctuation, underscores */
     {.name = "hyphen splits at consecutive positions", .input = "burden-sharing deal",
      .t = {{"burden", "burden", 0, 6, 0, 0}, {"sharing", "sharing", 7, 14, 1, 0},
@@ -370,7 +408,7 @@ Test(tokenize, positions_consecutive_and_bigrams_share)
     /* Every non-bigram token takes the next position; every bigram takes
      * the position of the unigram that starts where it starts. */
     const char *text = "Seoul’s 서울시 hosts the U.S.-R.O.K. burden-sharing talks, "
-                       "3.5% up; 東京都 next.";
+                       "3.5% up; 1 250 staff; 東京都 next.";
     kb_tokenizer *tk = new_tokenizer();
     collector got = {0};
     cr_assert_eq(kb_tokenize(tk, text, strlen(text), collect, &got), KB_OK);
@@ -396,8 +434,9 @@ Test(tokenize, positions_consecutive_and_bigrams_share)
             next = g->pos + 1;
         }
     }
-    /* seoul, 3 Hangul, hosts the us rok burden sharing talks 3.5 up, 3 Han, next */
-    cr_expect_eq(next, 17u, "%u positions used", next);
+    /* seoul, 3 Hangul, hosts the us rok burden sharing talks 3.5 up 1250
+     * staff, 3 Han, next */
+    cr_expect_eq(next, 19u, "%u positions used", next);
     kb_tokenizer_free(tk);
 }
 

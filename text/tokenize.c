@@ -315,22 +315,117 @@ static int acronym(walk *w, size_t *i, bool *found)
     return rc;
 }
 
+static bool ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool three_digits_at(const char *text, size_t len, size_t i)
+{
+    return i + 3 <= len && ascii_digit(text[i]) && ascii_digit(text[i + 1]) &&
+           ascii_digit(text[i + 2]);
+}
+
 /* True when the comma at byte i is a thousands separator: exactly three
  * digits follow, then no further digit. */
 static bool group_comma(const char *text, size_t len, size_t i)
 {
-    for (size_t k = 1; k <= 3; k++)
-        if (i + k >= len || text[i + k] < '0' || text[i + k] > '9')
-            return false;
-    return i + 4 >= len || text[i + 4] < '0' || text[i + 4] > '9';
+    return three_digits_at(text, len, i + 1) && (i + 4 >= len || !ascii_digit(text[i + 4]));
+}
+
+/* The white space that may separate thousands groups: space, no-break space, thin space, narrow no-break space.
+ * Returns its length at byte i, or 0. */
+static size_t group_space_at(const char *text, size_t len, size_t i)
+{
+    if (i < len && text[i] == ' ')
+        return 1;
+    if (i + 2 <= len && memcmp(text + i, "\xc2\xa0", 2) == 0)
+        return 2;
+    if (i + 3 <= len && (memcmp(text + i, "\xe2\x80\x89", 3) == 0 ||
+                         memcmp(text + i, "\xe2\x80\xaf", 3) == 0))
+        return 3;
+    return 0;
+}
+
+/* The same, for a space that ends just before byte i. */
+static size_t group_space_before(const char *text, size_t i)
+{
+    if (i >= 1 && text[i - 1] == ' ')
+        return 1;
+    if (i >= 2 && memcmp(text + i - 2, "\xc2\xa0", 2) == 0)
+        return 2;
+    if (i >= 3 && (memcmp(text + i - 3, "\xe2\x80\x89", 3) == 0 ||
+                   memcmp(text + i - 3, "\xe2\x80\xaf", 3) == 0))
+        return 3;
+    return 0;
+}
+
+/* A digit group cannot start right after a digit and '.', ',' or a group
+ * space: it would be the tail of a decimal or of another number. */
+static bool continues_number(const char *text, size_t i)
+{
+    size_t n = i >= 1 && (text[i - 1] == '.' || text[i - 1] == ',')
+                   ? 1 : group_space_before(text, i);
+    return n > 0 && i > n && ascii_digit(text[i - n - 1]);
+}
+
+/* The thousands groups that follow a first group ending at byte `end`,
+ * when the whole run is a well-formed number (rule in tokenize.h): the
+ * byte where the last group ends, or `end` when nothing is joined.
+ * Phone numbers ("555 123 4567") and lists are why a malformed run
+ * joins nothing rather than as much as it can. */
+static size_t space_groups(const char *text, size_t len, size_t end)
+{
+    size_t at = end, sp;
+    while ((sp = group_space_at(text, len, at)) && three_digits_at(text, len, at + sp))
+        at += sp + 3;
+    if (at == end || at == len)
+        return at;
+    cpoint next = decode_at(text, len, at);
+    if (is_word(next.cp))
+        return end;
+    if (text[at] == '.' && at + 1 < len && is_digit(decode_at(text, len, at + 1).cp))
+        return end;
+    sp = group_space_at(text, len, at);
+    if (sp && at + sp < len && is_digit(decode_at(text, len, at + sp).cp))
+        return end;
+    return at;
+}
+
+/* A word made only of a number, [start,*i), whose bytes (commas dropped)
+ * are the first raw_len of tk->raw: joins the thousands groups that
+ * follow it and emits it. */
+static int number(walk *w, size_t start, size_t *i, size_t raw_len)
+{
+    const char *text = w->text;
+    size_t end = *i;
+    bool short_group = raw_len <= 3;
+    for (size_t k = 0; k < raw_len && short_group; k++)
+        short_group = ascii_digit(w->tk->raw[k]);
+    if (short_group && !continues_number(text, start)) {
+        size_t to = space_groups(text, w->len, end);
+        if (!kb_grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + (to - end), 1))
+            return KB_ERR_NOMEM;
+        while (end < to) {
+            end += group_space_at(text, w->len, end);
+            memcpy(w->tk->raw + raw_len, text + end, 3);
+            raw_len += 3;
+            end += 3;
+        }
+    }
+    *i = end;
+    return emit(w, w->tk->raw, raw_len, start, end, w->pos++, KB_TOKEN_NUMBER);
 }
 
 /* A word or number starting at byte i. */
 static int word(walk *w, size_t *i)
 {
     size_t start = *i, end = *i, raw_len = 0, at = *i;
+    /* The word's longest prefix made of digits and of the '.' and ','
+     * that join them: [start,num_end). */
+    size_t num_end = *i;
+    bool in_num = true;
     int32_t last = -1;
-    bool digits = is_digit(decode_at(w->text, w->len, *i).cp);
     while (at < w->len) {
         cpoint c = decode_at(w->text, w->len, at);
         bool skip = false; /* a joiner kept out of the term */
@@ -361,13 +456,19 @@ static int word(walk *w, size_t *i)
             memcpy(w->tk->raw + raw_len, w->text + at, c.len);
             raw_len += c.len;
         }
+        if (in_num && is_digit(c.cp))
+            num_end = at + c.len;
+        else if (c.cp != '.' && c.cp != ',')
+            in_num = false;
         last = c.cp;
         at += c.len;
         end = at;
     }
     *i = end;
+    if (num_end == end)
+        return number(w, start, i, raw_len);
     return emit(w, w->tk->raw, raw_len, start, end, w->pos++,
-                digits ? KB_TOKEN_NUMBER : 0);
+                num_end > start ? KB_TOKEN_NUMBER : 0);
 }
 
 kb_status kb_tokenize(kb_tokenizer *tk, const char *text, size_t len,

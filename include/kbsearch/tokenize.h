@@ -22,6 +22,22 @@
  *    "2026" -> "2026", "1.2.3" -> "1.2.3".  A comma followed by exactly
  *    three digits is a thousands separator and is dropped: "1,250" ->
  *    "1250", "12,345,678" -> "12345678"; any other comma separates.
+ *  - Thousands groups separated by white space are joined as well, the
+ *    token covering the whole surface: "1 250" -> "1250", "12 345 678" ->
+ *    "12345678".  The separator is one U+0020 space, U+00A0 no-break
+ *    space, U+2009 thin space or U+202F narrow no-break space.  The whole
+ *    run must be a well-formed number, or nothing in it is joined:
+ *      . a first group of 1-3 ASCII digits that is a whole number by
+ *        itself (not "1.5", "1,250") and does not follow a digit and '.',
+ *        ',' or a separator (it would be the tail of a decimal or of
+ *        another number);
+ *      . then one or more groups of exactly one separator and exactly
+ *        three ASCII digits;
+ *      . then no letter, digit or mark, no '.' followed by a digit, and no
+ *        separator followed by a digit.
+ *    So "2024 500", "1 2500", "5 100m", "1 250.5", "1  250" (two spaces)
+ *    and "555 123 4567" all stay apart.  CJK characters are tokens of
+ *    their own and may follow: "1 250円" -> "1250" "円".
  *  - Hyphens and other punctuation separate words, at consecutive
  *    positions: "burden-sharing" -> "burden" "sharing", so a phrase query
  *    "burden sharing" matches it.
