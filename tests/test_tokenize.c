@@ -202,7 +202,8 @@ static const tok_case tok_cases[] = {
            {"2345", "2345", 11, 15, 4, NUM}}},
     {.name = "percent and full stop", .input = "Up 3.5% in 2026.",
      .t = {{"up", "Up", 0, 2, 0, 0}, {"3.5", "3.5", 3, 6, 1, NUM},
-           {"in", "in", 8, 10, 2, 0}, {"2026", "2026", 11, 15, 3, NUM}}},
+           {"percent", "%", 6, 7, 2, 0}, {"in", "in", 8, 10, 3, 0},
+           {"2026", "2026", 11, 15, 4, NUM}}},
     {.name = "version number", .input = "version 1.2.3 released",
      .t = {{"version", "version", 0, 7, 0, 0}, {"1.2.3", "1.2.3", 8, 13, 1, NUM},
            {"released", "released", 14, 22, 2, 0}}},
@@ -244,6 +245,43 @@ static const tok_case tok_cases[] = {
            {"1250", "1,250", 8, 13, 2, NUM}, {"000", "000", 14, 17, 3, NUM}}},
     {.name = "first group after a letter", .input = "A1 250",
      .t = {{"a1", "A1", 0, 2, 0, 0}, {"250", "250", 3, 6, 1, NUM}}},
+
+    /* percent */
+    {.name = "percent sign", .input = "3.5% 40%",
+     .t = {{"3.5", "3.5", 0, 3, 0, NUM}, {"percent", "%", 3, 4, 1, 0},
+           {"40", "40", 5, 7, 2, NUM}, {"percent", "%", 7, 8, 3, 0}}},
+    {.name = "percent after one space or no-break space", .input = "3.5 % 7\xc2\xa0%",
+     .t = {{"3.5", "3.5", 0, 3, 0, NUM}, {"percent", "%", 4, 5, 1, 0},
+           {"7", "7", 6, 7, 2, NUM}, {"percent", "%", 9, 10, 3, 0}}},
+    {.name = "fullwidth percent", .input = "50％",
+     .t = {{"50", "50", 0, 2, 0, NUM}, {"percent", "％", 2, 5, 1, 0}}},
+    {.name = "percent after grouped numbers", .input = "1 250 % 1,250%",
+     .t = {{"1250", "1 250", 0, 5, 0, NUM}, {"percent", "%", 6, 7, 1, 0},
+           {"1250", "1,250", 8, 13, 2, NUM}, {"percent", "%", 13, 14, 3, 0}}},
+    {.name = "percent written out", .input = "3.5 percent",
+     .t = {{"3.5", "3.5", 0, 3, 0, NUM}, {"percent", "percent", 4, 11, 1, 0}}},
+    {.name = "no percent after two spaces, a word or before a number",
+     .input = "3  % v2% abc% %5 2%%",
+     .t = {{"3", "3", 0, 1, 0, NUM}, {"v2", "v2", 5, 7, 1, 0},
+           {"abc", "abc", 9, 12, 2, 0}, {"5", "5", 15, 16, 3, NUM},
+           {"2", "2", 17, 18, 4, NUM}, {"percent", "%", 18, 19, 5, 0}}},
+
+    /* amounts */
+    {.name = "billion", .input = "$2bn deal",
+     .t = {{"2", "2", 1, 2, 0, NUM}, {"billion", "bn", 2, 4, 1, 0},
+           {"deal", "deal", 5, 9, 2, 0}}},
+    {.name = "amounts in any case", .input = "2BN 3.5Tn 1,250mn",
+     .t = {{"2", "2", 0, 1, 0, NUM}, {"billion", "BN", 1, 3, 1, 0},
+           {"3.5", "3.5", 4, 7, 2, NUM}, {"trillion", "Tn", 7, 9, 3, 0},
+           {"1250", "1,250", 10, 15, 4, NUM}, {"million", "mn", 15, 17, 5, 0}}},
+    {.name = "amount suffix that does not end the word", .input = "2bnd 3mnx",
+     .t = {{"2bnd", "2bnd", 0, 4, 0, NUM}, {"3mnx", "3mnx", 5, 9, 1, NUM}}},
+    {.name = "m and k are no amounts", .input = "5m 3k 4bm",
+     .t = {{"5m", "5m", 0, 2, 0, NUM}, {"3k", "3k", 3, 5, 1, NUM},
+           {"4bm", "4bm", 6, 9, 2, NUM}}},
+    {.name = "amount needs a number right before it", .input = "2 bn abn x2bn",
+     .t = {{"2", "2", 0, 1, 0, NUM}, {"bn", "bn", 2, 4, 1, 0},
+           {"abn", "abn", 5, 8, 2, 0}, {"x2bn", "x2bn", 9, 13, 3, 0}}},
 
     /* hyphens, punctuation, underscores */
     {.name = "hyphen splits at consecutive positions", .input = "burden-sharing deal",
@@ -408,7 +446,7 @@ Test(tokenize, positions_consecutive_and_bigrams_share)
     /* Every non-bigram token takes the next position; every bigram takes
      * the position of the unigram that starts where it starts. */
     const char *text = "Seoul’s 서울시 hosts the U.S.-R.O.K. burden-sharing talks, "
-                       "3.5% up; 1 250 staff; 東京都 next.";
+                       "3.5% up; 1 250 staff, $2bn; 東京都 next.";
     kb_tokenizer *tk = new_tokenizer();
     collector got = {0};
     cr_assert_eq(kb_tokenize(tk, text, strlen(text), collect, &got), KB_OK);
@@ -434,9 +472,41 @@ Test(tokenize, positions_consecutive_and_bigrams_share)
             next = g->pos + 1;
         }
     }
-    /* seoul, 3 Hangul, hosts the us rok burden sharing talks 3.5 up 1250
-     * staff, 3 Han, next */
-    cr_expect_eq(next, 19u, "%u positions used", next);
+    /* seoul, 3 Hangul, hosts the us rok burden sharing talks 3.5 percent up
+     * 1250 staff 2 billion, 3 Han, next */
+    cr_expect_eq(next, 22u, "%u positions used", next);
+    kb_tokenizer_free(tk);
+}
+
+/* ---- symbols give the terms and positions of their words -------------- */
+
+/* A phrase query written either way matches the other, since both give the
+ * same terms at the same positions. */
+static const char *const same_as_words[][2] = {
+    {"3.5%", "3.5 percent"},
+    {"3.5 %", "3.5 percent"},
+    {"1 250 ％ up", "1250 percent up"},
+    {"12 345 678", "12345678"},
+    {"$2bn", "2 billion"},
+    {"€1.5TN loan", "1.5 trillion loan"},
+    {"1,250mn", "1250 million"},
+};
+
+Test(tokenize, symbols_match_their_words)
+{
+    kb_tokenizer *tk = new_tokenizer();
+    for (size_t i = 0; i < sizeof same_as_words / sizeof same_as_words[0]; i++) {
+        const char *sym = same_as_words[i][0], *words = same_as_words[i][1];
+        collector a = {0}, b = {0};
+        cr_assert_eq(kb_tokenize(tk, sym, strlen(sym), collect, &a), KB_OK);
+        cr_assert_eq(kb_tokenize(tk, words, strlen(words), collect, &b), KB_OK);
+        bool same = a.n == b.n;
+        for (size_t k = 0; same && k < a.n; k++)
+            same = strcmp(a.toks[k].term, b.toks[k].term) == 0 &&
+                   a.toks[k].pos == b.toks[k].pos;
+        cr_expect(same, "\"%s\" gave %s", sym, describe(&a));
+        cr_expect(same, "\"%s\" gave %s", words, describe(&b));
+    }
     kb_tokenizer_free(tk);
 }
 

@@ -333,7 +333,16 @@ static bool group_comma(const char *text, size_t len, size_t i)
     return three_digits_at(text, len, i + 1) && (i + 4 >= len || !ascii_digit(text[i + 4]));
 }
 
-/* The white space that may separate thousands groups: space, no-break space, thin space, narrow no-break space.
+/* Hands the callback a term that is not folded from the text. */
+static int emit_term(walk *w, const char *term, size_t start, size_t end)
+{
+    kb_token t = {.term = term, .term_len = strlen(term), .start = start, .end = end,
+                  .pos = w->pos++};
+    return w->fn(w->ctx, &t);
+}
+
+/* The white space that may separate thousands groups, or a number from
+ * its '%': space, no-break space, thin space, narrow no-break space.
  * Returns its length at byte i, or 0. */
 static size_t group_space_at(const char *text, size_t len, size_t i)
 {
@@ -392,9 +401,17 @@ static size_t space_groups(const char *text, size_t len, size_t end)
     return at;
 }
 
+/* Length of a percent sign ('%' or fullwidth '％') at byte i, or 0. */
+static size_t percent_at(const char *text, size_t len, size_t i)
+{
+    if (i < len && text[i] == '%')
+        return 1;
+    return i + 3 <= len && memcmp(text + i, "\xef\xbc\x85", 3) == 0 ? 3 : 0;
+}
+
 /* A word made only of a number, [start,*i), whose bytes (commas dropped)
- * are the first raw_len of tk->raw: joins the thousands groups that
- * follow it and emits it. */
+ * are the first raw_len of tk->raw: joins the thousands groups that follow it, emits it, then "percent"
+ * for a '%' after it. */
 static int number(walk *w, size_t start, size_t *i, size_t raw_len)
 {
     const char *text = w->text;
@@ -413,8 +430,29 @@ static int number(walk *w, size_t start, size_t *i, size_t raw_len)
             end += 3;
         }
     }
-    *i = end;
-    return emit(w, w->tk->raw, raw_len, start, end, w->pos++, KB_TOKEN_NUMBER);
+    int rc = emit(w, w->tk->raw, raw_len, start, end, w->pos++, KB_TOKEN_NUMBER);
+    size_t at = end + (percent_at(text, w->len, end) ? 0 : group_space_at(text, w->len, end));
+    size_t n = percent_at(text, w->len, at);
+    *i = n ? at + n : end;
+    return rc == 0 && n ? emit_term(w, "percent", at, at + n) : rc;
+}
+
+/* The word an amount's suffix stands for ("bn", "mn", "tn" in any case),
+ * or NULL.  Only two-letter ones: "m" and "k" also mean metres and kilo-. */
+static const char *amount(const char *suffix)
+{
+    if ((suffix[1] | 0x20) != 'n')
+        return NULL;
+    switch (suffix[0] | 0x20) {
+    case 'b':
+        return "billion";
+    case 'm':
+        return "million";
+    case 't':
+        return "trillion";
+    default:
+        return NULL;
+    }
 }
 
 /* A word or number starting at byte i. */
@@ -422,8 +460,8 @@ static int word(walk *w, size_t *i)
 {
     size_t start = *i, end = *i, raw_len = 0, at = *i;
     /* The word's longest prefix made of digits and of the '.' and ','
-     * that join them: [start,num_end). */
-    size_t num_end = *i;
+     * that join them: [start,num_end), num_len bytes of tk->raw. */
+    size_t num_end = *i, num_len = 0;
     bool in_num = true;
     int32_t last = -1;
     while (at < w->len) {
@@ -456,10 +494,12 @@ static int word(walk *w, size_t *i)
             memcpy(w->tk->raw + raw_len, w->text + at, c.len);
             raw_len += c.len;
         }
-        if (in_num && is_digit(c.cp))
+        if (in_num && is_digit(c.cp)) {
             num_end = at + c.len;
-        else if (c.cp != '.' && c.cp != ',')
+            num_len = raw_len;
+        } else if (c.cp != '.' && c.cp != ',') {
             in_num = false;
+        }
         last = c.cp;
         at += c.len;
         end = at;
@@ -467,6 +507,11 @@ static int word(walk *w, size_t *i)
     *i = end;
     if (num_end == end)
         return number(w, start, i, raw_len);
+    const char *unit = num_end > start && end - num_end == 2 ? amount(w->text + num_end) : NULL;
+    if (unit) {
+        int rc = emit(w, w->tk->raw, num_len, start, num_end, w->pos++, KB_TOKEN_NUMBER);
+        return rc ? rc : emit_term(w, unit, num_end, end);
+    }
     return emit(w, w->tk->raw, raw_len, start, end, w->pos++,
                 num_end > start ? KB_TOKEN_NUMBER : 0);
 }

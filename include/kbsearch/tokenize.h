@@ -38,6 +38,17 @@
  *    So "2024 500", "1 2500", "5 100m", "1 250.5", "1  250" (two spaces)
  *    and "555 123 4567" all stay apart.  CJK characters are tokens of
  *    their own and may follow: "1 250円" -> "1250" "円".
+ *  - Percent: a '%' or U+FF05 '％' right after a number, or after a number
+ *    and one of the separators above, gives a token "percent" at the next
+ *    position, covering the sign: "3.5%" and "3.5 %" -> "3.5" "percent",
+ *    exactly as "3.5 percent" does.  A number here is a token made only of
+ *    digits and the '.', ',' and separators the rules above join ("1 250%"
+ *    too, but not "v2%").
+ *  - Amounts: a number directly followed by "bn", "mn" or "tn" (ASCII, any
+ *    case) that end the word gives the number, then "billion", "million"
+ *    or "trillion" at the next position, covering the letters: "$2bn" ->
+ *    "2" "billion", as in "USD 2 billion"; "3.5TN" -> "3.5" "trillion".
+ *    "2bnd" stays one word, and "m" and "k" are no amounts (metres, kilo).
  *  - Hyphens and other punctuation separate words, at consecutive
  *    positions: "burden-sharing" -> "burden" "sharing", so a phrase query
  *    "burden sharing" matches it.
