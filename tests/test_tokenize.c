@@ -1,5 +1,6 @@
-/* Tests for include/kbsearch/tokenize.h: kb_tokenize (terms, [start,end)
- * offsets into the original text, positions, flags) and kb_normalize.
+/* Tests for include/kbsearch/tokenize.h: kb_tokenize (terms, accented
+ * terms, [start,end) offsets into the original text, positions, flags),
+ * kb_normalize and kb_normalize_accented.
  *
  * Most cases are one row of a table: the input and every token expected
  * from it.  For each token the test also slices the input with [start,end)
@@ -22,9 +23,13 @@
 typedef struct {
     char term[4 * KB_TERM_MAX + 1]; /* copy of the term (it is scratch) */
     size_t term_len;
+    char accent[4 * KB_TERM_MAX + 1]; /* "" when the token had none */
+    size_t accent_len;
+    bool has_accent;  /* accent was not NULL */
     size_t start, end;
     unsigned pos, flags;
-    bool term_nul; /* term[term_len] was '\0' in the callback */
+    bool term_nul;   /* term[term_len] was '\0' in the callback */
+    bool accent_nul; /* so was accent[accent_len], when given */
 } got_tok;
 
 typedef struct {
@@ -45,6 +50,14 @@ static int collect(void *ctx, const kb_token *t)
         memcpy(g->term, t->term, n);
         g->term[n] = '\0';
         g->term_len = t->term_len;
+        g->has_accent = t->accent != NULL;
+        g->accent_len = t->accent_len;
+        if (t->accent) {
+            n = t->accent_len < sizeof g->accent - 1 ? t->accent_len : sizeof g->accent - 1;
+            memcpy(g->accent, t->accent, n);
+            g->accent[n] = '\0';
+            g->accent_nul = t->accent[t->accent_len] == '\0';
+        }
         g->start = t->start;
         g->end = t->end;
         g->pos = t->pos;
@@ -63,9 +76,10 @@ static const char *describe(const collector *c)
     size_t at = 0;
     buf[0] = '\0';
     for (size_t i = 0; i < c->n && at < sizeof buf; i++) {
-        int k = snprintf(buf + at, sizeof buf - at, "%s\"%s\"[%zu,%zu)@%u/%u",
-                         i ? " " : "", c->toks[i].term, c->toks[i].start, c->toks[i].end,
-                         c->toks[i].pos, c->toks[i].flags);
+        const got_tok *g = &c->toks[i];
+        int k = snprintf(buf + at, sizeof buf - at, "%s\"%s\"%s%s%s[%zu,%zu)@%u/%u",
+                         i ? " " : "", g->term, g->has_accent ? "+\"" : "", g->accent,
+                         g->has_accent ? "\"" : "", g->start, g->end, g->pos, g->flags);
         if (k < 0)
             break;
         at += (size_t)k;
@@ -92,6 +106,7 @@ typedef struct {
     size_t start, end;
     int pos;             /* ANY_POS: not checked */
     unsigned flags;
+    const char *accent;  /* expected accent; NULL when the token has none */
 } exp_tok;
 
 typedef struct {
@@ -112,6 +127,8 @@ typedef struct {
 #define e10 "eeeeeeeeee"
 #define R8 "\xe2\x85\xb7" /* ⅷ SMALL ROMAN NUMERAL EIGHT: 3 bytes, folds to "viii" */
 #define R8x17 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8 R8
+#define E32 E10 E10 E10 "\xc3\xa9\xc3\xa9" /* 32 x é: 64 bytes */
+#define e32 e10 e10 e10 "ee"
 
 static const tok_case tok_cases[] = {
     /* ASCII words and case */
@@ -124,10 +141,10 @@ static const tok_case tok_cases[] = {
 
     /* diacritics, compatibility forms, case folding beyond ASCII */
     {.name = "accents", .input = "Café naïve ÉCOLE",
-     .t = {{"cafe", "Café", 0, 5, 0, 0}, {"naive", "naïve", 6, 12, 1, 0},
-           {"ecole", "ÉCOLE", 13, 19, 2, 0}}},
+     .t = {{"cafe", "Café", 0, 5, 0, 0, "café"}, {"naive", "naïve", 6, 12, 1, 0, "naïve"},
+           {"ecole", "ÉCOLE", 13, 19, 2, 0, "école"}}},
     {.name = "decomposed accent (NFD input)", .input = "Cafe\xcc\x81 noir",
-     .t = {{"cafe", "Cafe\xcc\x81", 0, 6, 0, 0}, {"noir", "noir", 7, 11, 1, 0}}},
+     .t = {{"cafe", "Cafe\xcc\x81", 0, 6, 0, 0, "café"}, {"noir", "noir", 7, 11, 1, 0}}},
     {.name = "ligatures", .input = "ﬁnal ﬂow",
      .t = {{"final", "ﬁnal", 0, 6, 0, 0}, {"flow", "ﬂow", 7, 12, 1, 0}}},
     {.name = "fullwidth", .input = "ＡＢＣ １２３",
@@ -135,11 +152,15 @@ static const tok_case tok_cases[] = {
     {.name = "sharp s", .input = "Straße groß",
      .t = {{"strasse", "Straße", 0, 7, 0, 0}, {"gross", "groß", 8, 13, 1, 0}}},
     {.name = "dotted capital I", .input = "İstanbul",
-     .t = {{"istanbul", "İstanbul", 0, 9, 0, 0}}},
+     .t = {{"istanbul", "İstanbul", 0, 9, 0, 0, "i\xcc\x87stanbul"}}},
     {.name = "Indic vowel signs kept", .input = "हिन्दी",
      .t = {{"हिन्दी", "हिन्दी", 0, 18, 0, 0}}},
     {.name = "soft hyphen vanishes inside a word", .input = "co\xc2\xad" "operate",
      .t = {{"cooperate", "co\xc2\xad" "operate", 0, 11, 0, 0}}},
+    {.name = "accent beside the term, with apostrophe and possessive",
+     .input = "l’Été de José’s",
+     .t = {{"l'ete", "l’Été", 0, 9, 0, 0, "l'été"}, {"de", "de", 10, 12, 1, 0},
+           {"jose", "José’s", 13, 22, 2, 0, "josé"}}},
     {.name = "zero-width joiner vanishes inside a word", .input = "zero\xe2\x80\x8d" "width",
      .t = {{"zerowidth", "zero\xe2\x80\x8d" "width", 0, 12, 0, 0}}},
 
@@ -181,10 +202,86 @@ static const tok_case tok_cases[] = {
            {"2345", "2345", 11, 15, 4, NUM}}},
     {.name = "percent and full stop", .input = "Up 3.5% in 2026.",
      .t = {{"up", "Up", 0, 2, 0, 0}, {"3.5", "3.5", 3, 6, 1, NUM},
-           {"in", "in", 8, 10, 2, 0}, {"2026", "2026", 11, 15, 3, NUM}}},
+           {"percent", "%", 6, 7, 2, 0}, {"in", "in", 8, 10, 3, 0},
+           {"2026", "2026", 11, 15, 4, NUM}}},
     {.name = "version number", .input = "version 1.2.3 released",
      .t = {{"version", "version", 0, 7, 0, 0}, {"1.2.3", "1.2.3", 8, 13, 1, NUM},
            {"released", "released", 14, 22, 2, 0}}},
+
+    /* thousands groups separated by white space */
+    {.name = "space groups", .input = "1 250 and 12 345 678",
+     .t = {{"1250", "1 250", 0, 5, 0, NUM}, {"and", "and", 6, 9, 1, 0},
+           {"12345678", "12 345 678", 10, 20, 2, NUM}}},
+    {.name = "no-break space group", .input = "Of 1\xc2\xa0" "250 sampled",
+     .t = {{"of", "Of", 0, 2, 0, 0}, {"1250", "1\xc2\xa0" "250", 3, 9, 1, NUM},
+           {"sampled", "sampled", 10, 17, 2, 0}}},
+    {.name = "thin and narrow no-break space groups",
+     .input = "1\xe2\x80\x89" "250, 12\xe2\x80\xaf" "345\xe2\x80\xaf" "678",
+     .t = {{"1250", "1\xe2\x80\x89" "250", 0, 7, 0, NUM},
+           {"12345678", "12\xe2\x80\xaf" "345\xe2\x80\xaf" "678", 9, 23, 1, NUM}}},
+    {.name = "space group ends at a full stop, comma or CJK", .input = "1 250. 2 500, 3 000円",
+     .t = {{"1250", "1 250", 0, 5, 0, NUM}, {"2500", "2 500", 7, 12, 1, NUM},
+           {"3000", "3 000", 14, 19, 2, NUM}, {"円", "円", 19, 22, 3, UNI}}},
+    {.name = "first group of four digits", .input = "2024 500",
+     .t = {{"2024", "2024", 0, 4, 0, NUM}, {"500", "500", 5, 8, 1, NUM}}},
+    {.name = "group followed by a letter", .input = "5 100m",
+     .t = {{"5", "5", 0, 1, 0, NUM}, {"100m", "100m", 2, 6, 1, NUM}}},
+    {.name = "group of four digits", .input = "1 2500",
+     .t = {{"1", "1", 0, 1, 0, NUM}, {"2500", "2500", 2, 6, 1, NUM}}},
+    {.name = "group followed by a decimal point", .input = "1 250.5",
+     .t = {{"1", "1", 0, 1, 0, NUM}, {"250.5", "250.5", 2, 7, 1, NUM}}},
+    {.name = "two spaces or a tab are no group separator", .input = "1  250 1\t250",
+     .t = {{"1", "1", 0, 1, 0, NUM}, {"250", "250", 3, 6, 1, NUM},
+           {"1", "1", 7, 8, 2, NUM}, {"250", "250", 9, 12, 3, NUM}}},
+    {.name = "malformed run joins nothing", .input = "555 123 4567",
+     .t = {{"555", "555", 0, 3, 0, NUM}, {"123", "123", 4, 7, 1, NUM},
+           {"4567", "4567", 8, 12, 2, NUM}}},
+    {.name = "first group after a decimal or a number", .input = "1,5 250 0.5 250 000",
+     .t = {{"1", "1", 0, 1, 0, NUM}, {"5", "5", 2, 3, 1, NUM},
+           {"250", "250", 4, 7, 2, NUM}, {"0.5", "0.5", 8, 11, 3, NUM},
+           {"250", "250", 12, 15, 4, NUM}, {"000", "000", 16, 19, 5, NUM}}},
+    {.name = "first group that is a decimal or has commas", .input = "2.5 000 1,250 000",
+     .t = {{"2.5", "2.5", 0, 3, 0, NUM}, {"000", "000", 4, 7, 1, NUM},
+           {"1250", "1,250", 8, 13, 2, NUM}, {"000", "000", 14, 17, 3, NUM}}},
+    {.name = "first group after a letter", .input = "A1 250",
+     .t = {{"a1", "A1", 0, 2, 0, 0}, {"250", "250", 3, 6, 1, NUM}}},
+
+    /* percent */
+    {.name = "percent sign", .input = "3.5% 40%",
+     .t = {{"3.5", "3.5", 0, 3, 0, NUM}, {"percent", "%", 3, 4, 1, 0},
+           {"40", "40", 5, 7, 2, NUM}, {"percent", "%", 7, 8, 3, 0}}},
+    {.name = "percent after one space or no-break space", .input = "3.5 % 7\xc2\xa0%",
+     .t = {{"3.5", "3.5", 0, 3, 0, NUM}, {"percent", "%", 4, 5, 1, 0},
+           {"7", "7", 6, 7, 2, NUM}, {"percent", "%", 9, 10, 3, 0}}},
+    {.name = "fullwidth percent", .input = "50％",
+     .t = {{"50", "50", 0, 2, 0, NUM}, {"percent", "％", 2, 5, 1, 0}}},
+    {.name = "percent after grouped numbers", .input = "1 250 % 1,250%",
+     .t = {{"1250", "1 250", 0, 5, 0, NUM}, {"percent", "%", 6, 7, 1, 0},
+           {"1250", "1,250", 8, 13, 2, NUM}, {"percent", "%", 13, 14, 3, 0}}},
+    {.name = "percent written out", .input = "3.5 percent",
+     .t = {{"3.5", "3.5", 0, 3, 0, NUM}, {"percent", "percent", 4, 11, 1, 0}}},
+    {.name = "no percent after two spaces, a word or before a number",
+     .input = "3  % v2% abc% %5 2%%",
+     .t = {{"3", "3", 0, 1, 0, NUM}, {"v2", "v2", 5, 7, 1, 0},
+           {"abc", "abc", 9, 12, 2, 0}, {"5", "5", 15, 16, 3, NUM},
+           {"2", "2", 17, 18, 4, NUM}, {"percent", "%", 18, 19, 5, 0}}},
+
+    /* amounts */
+    {.name = "billion", .input = "$2bn deal",
+     .t = {{"2", "2", 1, 2, 0, NUM}, {"billion", "bn", 2, 4, 1, 0},
+           {"deal", "deal", 5, 9, 2, 0}}},
+    {.name = "amounts in any case", .input = "2BN 3.5Tn 1,250mn",
+     .t = {{"2", "2", 0, 1, 0, NUM}, {"billion", "BN", 1, 3, 1, 0},
+           {"3.5", "3.5", 4, 7, 2, NUM}, {"trillion", "Tn", 7, 9, 3, 0},
+           {"1250", "1,250", 10, 15, 4, NUM}, {"million", "mn", 15, 17, 5, 0}}},
+    {.name = "amount suffix that does not end the word", .input = "2bnd 3mnx",
+     .t = {{"2bnd", "2bnd", 0, 4, 0, NUM}, {"3mnx", "3mnx", 5, 9, 1, NUM}}},
+    {.name = "m and k are no amounts", .input = "5m 3k 4bm",
+     .t = {{"5m", "5m", 0, 2, 0, NUM}, {"3k", "3k", 3, 5, 1, NUM},
+           {"4bm", "4bm", 6, 9, 2, NUM}}},
+    {.name = "amount needs a number right before it", .input = "2 bn abn x2bn",
+     .t = {{"2", "2", 0, 1, 0, NUM}, {"bn", "bn", 2, 4, 1, 0},
+           {"abn", "abn", 5, 8, 2, 0}, {"x2bn", "x2bn", 9, 13, 3, 0}}},
 
     /* hyphens, punctuation, underscores */
     {.name = "hyphen splits at consecutive positions", .input = "burden-sharing deal",
@@ -246,6 +343,10 @@ static const tok_case tok_cases[] = {
      .t = {{A64, A64, 0, 64, 0, 0}}},
     {.name = "term of KB_TERM_MAX+1 bytes skipped", .input = "x " A64 "a y",
      .t = {{"x", "x", 0, 1, 0, 0}, {"y", "y", 68, 69, ANY_POS, 0}}},
+    {.name = "accent of exactly KB_TERM_MAX bytes kept", .input = E32,
+     .t = {{e32, E32, 0, 64, 0, 0, E32}}},
+    {.name = "accent of KB_TERM_MAX+2 bytes dropped, term kept", .input = E32 "\xc3\xa9",
+     .t = {{e32 "e", E32 "\xc3\xa9", 0, 66, 0, 0}}},
     {.name = "long surface, short term kept", .input = E10 E10 E10 E10,
      .t = {{e10 e10 e10 e10, E10 E10 E10 E10, 0, 80, 0, 0}}},
     {.name = "short surface, long term skipped", .input = "ok " R8x17 " go",
@@ -301,6 +402,19 @@ ParameterizedTest(size_t *idx, tokenize, table)
                          e->term, g->pos, e->pos);
         cr_expect_eq(g->flags, e->flags, "[%s] token %zu (%s): flags %u, expected %u",
                      c->name, i, e->term, g->flags, e->flags);
+        if (e->accent) {
+            cr_expect(g->has_accent, "[%s] token %zu (%s): no accent, expected \"%s\"",
+                      c->name, i, e->term, e->accent);
+            cr_expect_str_eq(g->accent, e->accent, "[%s] token %zu: accent \"%s\", expected \"%s\"",
+                             c->name, i, g->accent, e->accent);
+            cr_expect_eq(g->accent_len, strlen(e->accent), "[%s] token %zu: accent_len %zu",
+                         c->name, i, g->accent_len);
+            cr_expect(g->accent_nul, "[%s] token %zu: accent not NUL-terminated", c->name, i);
+        } else {
+            cr_expect(!g->has_accent && g->accent_len == 0,
+                      "[%s] token %zu (%s): accent \"%s\" (%zu bytes), expected none",
+                      c->name, i, e->term, g->accent, g->accent_len);
+        }
 
         /* The offsets must slice the input to the surface we expect. */
         cr_assert(g->start <= g->end && g->end <= len,
@@ -332,7 +446,7 @@ Test(tokenize, positions_consecutive_and_bigrams_share)
     /* Every non-bigram token takes the next position; every bigram takes
      * the position of the unigram that starts where it starts. */
     const char *text = "Seoul’s 서울시 hosts the U.S.-R.O.K. burden-sharing talks, "
-                       "3.5% up; 東京都 next.";
+                       "3.5% up; 1 250 staff, $2bn; 東京都 next.";
     kb_tokenizer *tk = new_tokenizer();
     collector got = {0};
     cr_assert_eq(kb_tokenize(tk, text, strlen(text), collect, &got), KB_OK);
@@ -358,8 +472,41 @@ Test(tokenize, positions_consecutive_and_bigrams_share)
             next = g->pos + 1;
         }
     }
-    /* seoul, 3 Hangul, hosts the us rok burden sharing talks 3.5 up, 3 Han, next */
-    cr_expect_eq(next, 17u, "%u positions used", next);
+    /* seoul, 3 Hangul, hosts the us rok burden sharing talks 3.5 percent up
+     * 1250 staff 2 billion, 3 Han, next */
+    cr_expect_eq(next, 22u, "%u positions used", next);
+    kb_tokenizer_free(tk);
+}
+
+/* ---- symbols give the terms and positions of their words -------------- */
+
+/* A phrase query written either way matches the other, since both give the
+ * same terms at the same positions. */
+static const char *const same_as_words[][2] = {
+    {"3.5%", "3.5 percent"},
+    {"3.5 %", "3.5 percent"},
+    {"1 250 ％ up", "1250 percent up"},
+    {"12 345 678", "12345678"},
+    {"$2bn", "2 billion"},
+    {"€1.5TN loan", "1.5 trillion loan"},
+    {"1,250mn", "1250 million"},
+};
+
+Test(tokenize, symbols_match_their_words)
+{
+    kb_tokenizer *tk = new_tokenizer();
+    for (size_t i = 0; i < sizeof same_as_words / sizeof same_as_words[0]; i++) {
+        const char *sym = same_as_words[i][0], *words = same_as_words[i][1];
+        collector a = {0}, b = {0};
+        cr_assert_eq(kb_tokenize(tk, sym, strlen(sym), collect, &a), KB_OK);
+        cr_assert_eq(kb_tokenize(tk, words, strlen(words), collect, &b), KB_OK);
+        bool same = a.n == b.n;
+        for (size_t k = 0; same && k < a.n; k++)
+            same = strcmp(a.toks[k].term, b.toks[k].term) == 0 &&
+                   a.toks[k].pos == b.toks[k].pos;
+        cr_expect(same, "\"%s\" gave %s", sym, describe(&a));
+        cr_expect(same, "\"%s\" gave %s", words, describe(&b));
+    }
     kb_tokenizer_free(tk);
 }
 
@@ -416,33 +563,36 @@ Test(tokenize, reuse_across_calls)
     kb_tokenizer_free(NULL); /* accepted */
 }
 
-/* ---- kb_normalize ----------------------------------------------------- */
+/* ---- kb_normalize and kb_normalize_accented -------------------------- */
 
 typedef struct {
     const char *input;
-    const char *expected;
+    const char *expected; /* kb_normalize */
+    const char *accented; /* kb_normalize_accented */
 } norm_case;
 
 static const norm_case norm_cases[] = {
-    {"Hello", "hello"},
-    {"Café", "cafe"},
-    {"Cafe\xcc\x81", "cafe"},
-    {"ÉCOLE", "ecole"},
-    {"naïve", "naive"},
-    {"ﬁnal", "final"},
-    {"ＡＢＣ", "abc"},
-    {"Straße", "strasse"},
-    {"don’t", "don't"},
-    {"donʼt", "don't"},
-    {"don＇t", "don't"},
-    {"‘quoted’", "'quoted'"},
-    {"co\xc2\xad" "operate", "cooperate"},        /* soft hyphen */
-    {"zero\xe2\x80\x8d" "width", "zerowidth"},    /* zero-width joiner */
-    {"データ", "データ"},                           /* kana voicing kept */
-    {"ｶﾀｶﾅ", "カタカナ"},                           /* halfwidth -> NFKC */
-    {"हिन्दी", "हिन्दी"},                         /* Indic marks kept */
-    {"한국", "한국"},
-    {"", ""},
+    {"Hello", "hello", "hello"},
+    {"Café", "cafe", "café"},
+    {"Cafe\xcc\x81", "cafe", "café"},            /* NFD input composes */
+    {"ÉCOLE", "ecole", "école"},
+    {"naïve", "naive", "naïve"},
+    {"l’Été", "l'ete", "l'été"},
+    {"ﬁnal", "final", "final"},
+    {"ＡＢＣ", "abc", "abc"},
+    {"Straße", "strasse", "strasse"},
+    {"don’t", "don't", "don't"},
+    {"donʼt", "don't", "don't"},
+    {"don＇t", "don't", "don't"},
+    {"‘quoted’", "'quoted'", "'quoted'"},
+    {"co\xc2\xad" "operate", "cooperate", "cooperate"},     /* soft hyphen */
+    {"co\xc2\xad" "opéré", "coopere", "coopéré"},
+    {"zero\xe2\x80\x8d" "width", "zerowidth", "zerowidth"}, /* zero-width joiner */
+    {"データ", "データ", "データ"},                               /* kana voicing kept */
+    {"ｶﾀｶﾅ", "カタカナ", "カタカナ"},                           /* halfwidth -> NFKC */
+    {"हिन्दी", "हिन्दी", "हिन्दी"},                           /* Indic marks kept */
+    {"한국", "한국", "한국"},
+    {"", "", ""},
 };
 
 #define N_NORM_CASES (sizeof norm_cases / sizeof norm_cases[0])
@@ -455,28 +605,41 @@ ParameterizedTestParameters(normalize, table)
     return cr_make_param_array(size_t, norm_idx, N_NORM_CASES); /* see tokenize::table */
 }
 
+typedef kb_status (*normalize_fn)(kb_tokenizer *, const char *, size_t, const char **,
+                                  size_t *);
+
+static void check_normalize(kb_tokenizer *tk, normalize_fn fn, const char *fname,
+                            const char *input, const char *expected)
+{
+    const char *term = NULL;
+    size_t n = 12345;
+    kb_status st = fn(tk, input, strlen(input), &term, &n);
+    cr_assert_eq(st, KB_OK, "%s(\"%s\") returned %d", fname, input, (int)st);
+    cr_assert_not_null(term);
+    cr_expect_eq(n, strlen(expected), "%s(\"%s\"): %zu bytes \"%.*s\"", fname, input, n,
+                 (int)n, term);
+    cr_expect(n == strlen(expected) && memcmp(term, expected, n) == 0,
+              "%s(\"%s\") = \"%.*s\", expected \"%s\"", fname, input, (int)n, term, expected);
+}
+
 ParameterizedTest(size_t *idx, normalize, table)
 {
     cr_assert_lt(*idx, N_NORM_CASES);
     const norm_case *c = &norm_cases[*idx];
     kb_tokenizer *tk = new_tokenizer();
-    const char *term = NULL;
-    size_t n = 12345;
-    kb_status st = kb_normalize(tk, c->input, strlen(c->input), &term, &n);
-    cr_assert_eq(st, KB_OK, "kb_normalize(\"%s\") returned %d", c->input, (int)st);
-    cr_assert_not_null(term);
-    cr_expect_eq(n, strlen(c->expected), "kb_normalize(\"%s\"): %zu bytes \"%.*s\"",
-                 c->input, n, (int)n, term);
-    cr_expect(n == strlen(c->expected) && memcmp(term, c->expected, n) == 0,
-              "kb_normalize(\"%s\") = \"%.*s\", expected \"%s\"", c->input, (int)n, term,
-              c->expected);
+    check_normalize(tk, kb_normalize, "kb_normalize", c->input, c->expected);
+    check_normalize(tk, kb_normalize_accented, "kb_normalize_accented", c->input,
+                    c->accented);
+    /* ...and in the other order, as the scratch space is shared. */
+    check_normalize(tk, kb_normalize, "kb_normalize", c->input, c->expected);
     kb_tokenizer_free(tk);
 }
 
-/* kb_normalize gives exactly the term kb_tokenize gives a one-word input. */
+/* kb_normalize gives exactly the term kb_tokenize gives a one-word input,
+ * and kb_normalize_accented its accent (or the term, when it has none). */
 static const char *const same_words[] = {
     "Café", "ﬁnal", "ＡＢＣ", "Straße", "don’t", "snake_case", "3.5", "İstanbul",
-    "MiXeD", "naïve",
+    "MiXeD", "naïve", "Cafe\xcc\x81", "l’Été",
 };
 
 Test(normalize, matches_tokenize_on_single_words)
@@ -489,12 +652,18 @@ Test(normalize, matches_tokenize_on_single_words)
         cr_expect_eq(got.n, 1u, "\"%s\" gave %zu tokens, expected one word", w, got.n);
         if (got.n != 1)
             continue;
+        const got_tok *g = &got.toks[0];
         const char *term;
         size_t n;
         cr_assert_eq(kb_normalize(tk, w, strlen(w), &term, &n), KB_OK);
-        cr_expect(n == got.toks[0].term_len && memcmp(term, got.toks[0].term, n) == 0,
+        cr_expect(n == g->term_len && memcmp(term, g->term, n) == 0,
                   "\"%s\": kb_normalize \"%.*s\", kb_tokenize \"%s\"", w, (int)n, term,
-                  got.toks[0].term);
+                  g->term);
+        const char *want = g->has_accent ? g->accent : g->term;
+        cr_assert_eq(kb_normalize_accented(tk, w, strlen(w), &term, &n), KB_OK);
+        cr_expect(n == strlen(want) && memcmp(term, want, n) == 0,
+                  "\"%s\": kb_normalize_accented \"%.*s\", kb_tokenize \"%s\"", w, (int)n,
+                  term, want);
     }
     kb_tokenizer_free(tk);
 }

@@ -11,12 +11,16 @@
 #include "kbsearch/buf.h"
 
 struct kb_tokenizer {
-    utf8proc_int32_t *cps; /* decomposed code points of the current token */
-    size_t cps_cap;        /* capacity of cps, in code points */
-    char *raw;             /* token bytes before folding (joiners removed) */
+    utf8proc_int32_t *cps;  /* decomposed code points of the current token */
+    size_t cps_cap;         /* capacity of cps, in code points */
+    utf8proc_int32_t *acps; /* the same keeping diacritics, when it has some */
+    size_t acps_cap;
+    char *raw;              /* token bytes before folding (joiners removed) */
     size_t raw_cap;
-    char *term;            /* the folded term handed to callbacks */
+    char *term;             /* the folded term handed to callbacks */
     size_t term_cap;
+    char *accent;           /* the folded term keeping diacritics */
+    size_t accent_cap;
 };
 
 /* One decoded code point of the input. */
@@ -39,11 +43,10 @@ void kb_tokenizer_free(kb_tokenizer *tk)
     free(tk->cps);
     free(tk->raw);
     free(tk->term);
+    free(tk->acps);
+    free(tk->accent);
     free(tk);
 }
-
-/* Grows *buf to hold at least `need` elements of `size` bytes, doubling
- * (the unicode61 aFold habit) so long runs of tokens reuse one buffer. */
 
 static cpoint decode_at(const char *text, size_t len, size_t i)
 {
@@ -124,10 +127,32 @@ static bool is_diacritic(int32_t cp)
            (cp >= 0xFE20 && cp <= 0xFE2F);
 }
 
-/* Folds raw bytes into tk->term.  The ASCII fast path matters: most text
- * in a knowledge base is ASCII and utf8proc's decomposition is costly. */
-static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len)
+/* Composes k code points in place (each has 4 bytes of room for its
+ * UTF-8) and copies the bytes into *out, NUL-terminated. */
+static kb_status encode(utf8proc_int32_t *cps, size_t k, char **out, size_t *cap,
+                        size_t *out_len)
 {
+    utf8proc_ssize_t nb = utf8proc_reencode(cps, (utf8proc_ssize_t)k,
+                                            (utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
+    if (nb < 0)
+        return KB_ERR_INVALID;
+    if (!kb_grow((void **)out, cap, (size_t)nb + 1, 1))
+        return KB_ERR_NOMEM;
+    memcpy(*out, cps, (size_t)nb);
+    (*out)[nb] = '\0';
+    *out_len = (size_t)nb;
+    return KB_OK;
+}
+
+/* Folds raw bytes into tk->term.  When that removed diacritics, the form
+ * that keeps them goes to tk->accent; otherwise *accent_len is 0, and a
+ * word without diacritics pays only for the scan that tells.  The ASCII
+ * fast path matters: most text in a knowledge base is ASCII and
+ * utf8proc's decomposition is costly. */
+static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *term_len,
+                      size_t *accent_len)
+{
+    *accent_len = 0;
     bool ascii = true;
     for (size_t i = 0; i < n && ascii; i++)
         ascii = !((unsigned char)s[i] & 0x80);
@@ -139,7 +164,7 @@ static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len
             tk->term[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
         }
         tk->term[n] = '\0';
-        *out_len = n;
+        *term_len = n;
         return KB_OK;
     }
     const int opts = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
@@ -156,31 +181,41 @@ static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *out_len
         if (!kb_grow((void **)&tk->cps, &tk->cps_cap, (size_t)ncp, sizeof *tk->cps))
             return KB_ERR_NOMEM;
     }
+    bool marks = false;
+    for (utf8proc_ssize_t i = 0; i < ncp && !marks; i++)
+        marks = is_diacritic(tk->cps[i]);
+    if (marks && !kb_grow((void **)&tk->acps, &tk->acps_cap, (size_t)ncp, sizeof *tk->acps))
+        return KB_ERR_NOMEM;
     size_t k = 0;
     for (utf8proc_ssize_t i = 0; i < ncp; i++) {
-        int32_t cp = tk->cps[i];
-        if (is_diacritic(cp))
-            continue;
-        tk->cps[k++] = is_apostrophe(cp) ? '\'' : cp;
+        int32_t cp = is_apostrophe(tk->cps[i]) ? '\'' : tk->cps[i];
+        if (marks)
+            tk->acps[i] = cp;
+        if (!is_diacritic(cp))
+            tk->cps[k++] = cp;
     }
-    /* reencode composes in place; each code point has 4 bytes of room. */
-    utf8proc_ssize_t nb = utf8proc_reencode(tk->cps, (utf8proc_ssize_t)k,
-                                            (utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_STABLE));
-    if (nb < 0)
-        return KB_ERR_INVALID;
-    if (!kb_grow((void **)&tk->term, &tk->term_cap, (size_t)nb + 1, 1))
-        return KB_ERR_NOMEM;
-    memcpy(tk->term, tk->cps, (size_t)nb);
-    tk->term[nb] = '\0';
-    *out_len = (size_t)nb;
-    return KB_OK;
+    kb_status st = encode(tk->cps, k, &tk->term, &tk->term_cap, term_len);
+    if (st == KB_OK && marks)
+        st = encode(tk->acps, (size_t)ncp, &tk->accent, &tk->accent_cap, accent_len);
+    return st;
 }
 
 kb_status kb_normalize(kb_tokenizer *tk, const char *text, size_t len,
                        const char **term, size_t *term_len)
 {
-    kb_status st = fold(tk, text, len, term_len);
+    size_t accent_len;
+    kb_status st = fold(tk, text, len, term_len, &accent_len);
     *term = st == KB_OK ? tk->term : NULL;
+    return st;
+}
+
+kb_status kb_normalize_accented(kb_tokenizer *tk, const char *text, size_t len,
+                                const char **term, size_t *term_len)
+{
+    size_t plain_len, accent_len;
+    kb_status st = fold(tk, text, len, &plain_len, &accent_len);
+    *term = st != KB_OK ? NULL : accent_len ? tk->accent : tk->term;
+    *term_len = accent_len ? accent_len : plain_len;
     return st;
 }
 
@@ -194,24 +229,40 @@ typedef struct {
     unsigned pos; /* next word position */
 } walk;
 
+/* Drops a possessive "'s" from the end of a folded term of n bytes. */
+static size_t drop_possessive(char *term, size_t n)
+{
+    if (n > 2 && term[n - 2] == '\'' && term[n - 1] == 's') {
+        n -= 2;
+        term[n] = '\0';
+    }
+    return n;
+}
+
+/* Folds raw bytes and hands the token to the callback. */
 static int emit(walk *w, const char *raw, size_t raw_len, size_t start,
                 size_t end, unsigned pos, unsigned flags)
 {
-    size_t n;
-    kb_status st = fold(w->tk, raw, raw_len, &n);
+    size_t n, an;
+    kb_status st = fold(w->tk, raw, raw_len, &n, &an);
     if (st == KB_ERR_INVALID)
         return 0;
     if (st != KB_OK)
         return st;
-    if (flags & KB_TOKEN_CJK) {
-        /* CJK terms are never possessives or acronyms. */
-    } else if (n > 2 && w->tk->term[n - 2] == '\'' && w->tk->term[n - 1] == 's') {
-        n -= 2;
-        w->tk->term[n] = '\0';
+    /* CJK terms are never possessives or acronyms.  The accented form
+     * keeps every mark it had (none is in "'s"), so it still differs. */
+    if (!(flags & KB_TOKEN_CJK)) {
+        n = drop_possessive(w->tk->term, n);
+        if (an)
+            an = drop_possessive(w->tk->accent, an);
     }
     if (n == 0 || n > KB_TERM_MAX)
         return 0;
-    kb_token t = {w->tk->term, n, start, end, pos, flags};
+    if (an > KB_TERM_MAX)
+        an = 0;
+    kb_token t = {.term = w->tk->term, .term_len = n,
+                  .accent = an ? w->tk->accent : NULL, .accent_len = an,
+                  .start = start, .end = end, .pos = pos, .flags = flags};
     return w->fn(w->ctx, &t);
 }
 
@@ -264,22 +315,155 @@ static int acronym(walk *w, size_t *i, bool *found)
     return rc;
 }
 
+static bool ascii_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool three_digits_at(const char *text, size_t len, size_t i)
+{
+    return i + 3 <= len && ascii_digit(text[i]) && ascii_digit(text[i + 1]) &&
+           ascii_digit(text[i + 2]);
+}
+
 /* True when the comma at byte i is a thousands separator: exactly three
  * digits follow, then no further digit. */
 static bool group_comma(const char *text, size_t len, size_t i)
 {
-    for (size_t k = 1; k <= 3; k++)
-        if (i + k >= len || text[i + k] < '0' || text[i + k] > '9')
-            return false;
-    return i + 4 >= len || text[i + 4] < '0' || text[i + 4] > '9';
+    return three_digits_at(text, len, i + 1) && (i + 4 >= len || !ascii_digit(text[i + 4]));
+}
+
+/* Hands the callback a term that is not folded from the text. */
+static int emit_term(walk *w, const char *term, size_t start, size_t end)
+{
+    kb_token t = {.term = term, .term_len = strlen(term), .start = start, .end = end,
+                  .pos = w->pos++};
+    return w->fn(w->ctx, &t);
+}
+
+/* The white space that may separate thousands groups, or a number from
+ * its '%': space, no-break space, thin space, narrow no-break space.
+ * Returns its length at byte i, or 0. */
+static size_t group_space_at(const char *text, size_t len, size_t i)
+{
+    if (i < len && text[i] == ' ')
+        return 1;
+    if (i + 2 <= len && memcmp(text + i, "\xc2\xa0", 2) == 0)
+        return 2;
+    if (i + 3 <= len && (memcmp(text + i, "\xe2\x80\x89", 3) == 0 ||
+                         memcmp(text + i, "\xe2\x80\xaf", 3) == 0))
+        return 3;
+    return 0;
+}
+
+/* The same, for a space that ends just before byte i. */
+static size_t group_space_before(const char *text, size_t i)
+{
+    if (i >= 1 && text[i - 1] == ' ')
+        return 1;
+    if (i >= 2 && memcmp(text + i - 2, "\xc2\xa0", 2) == 0)
+        return 2;
+    if (i >= 3 && (memcmp(text + i - 3, "\xe2\x80\x89", 3) == 0 ||
+                   memcmp(text + i - 3, "\xe2\x80\xaf", 3) == 0))
+        return 3;
+    return 0;
+}
+
+/* A digit group cannot start right after a digit and '.', ',' or a group
+ * space: it would be the tail of a decimal or of another number. */
+static bool continues_number(const char *text, size_t i)
+{
+    size_t n = i >= 1 && (text[i - 1] == '.' || text[i - 1] == ',')
+                   ? 1 : group_space_before(text, i);
+    return n > 0 && i > n && ascii_digit(text[i - n - 1]);
+}
+
+/* The thousands groups that follow a first group ending at byte `end`,
+ * when the whole run is a well-formed number (rule in tokenize.h): the
+ * byte where the last group ends, or `end` when nothing is joined.
+ * Phone numbers ("555 123 4567") and lists are why a malformed run
+ * joins nothing rather than as much as it can. */
+static size_t space_groups(const char *text, size_t len, size_t end)
+{
+    size_t at = end, sp;
+    while ((sp = group_space_at(text, len, at)) && three_digits_at(text, len, at + sp))
+        at += sp + 3;
+    if (at == end || at == len)
+        return at;
+    cpoint next = decode_at(text, len, at);
+    if (is_word(next.cp))
+        return end;
+    if (text[at] == '.' && at + 1 < len && is_digit(decode_at(text, len, at + 1).cp))
+        return end;
+    sp = group_space_at(text, len, at);
+    if (sp && at + sp < len && is_digit(decode_at(text, len, at + sp).cp))
+        return end;
+    return at;
+}
+
+/* Length of a percent sign ('%' or fullwidth '％') at byte i, or 0. */
+static size_t percent_at(const char *text, size_t len, size_t i)
+{
+    if (i < len && text[i] == '%')
+        return 1;
+    return i + 3 <= len && memcmp(text + i, "\xef\xbc\x85", 3) == 0 ? 3 : 0;
+}
+
+/* A word made only of a number, [start,*i), whose bytes (commas dropped)
+ * are the first raw_len of tk->raw: joins the thousands groups that follow it, emits it, then "percent"
+ * for a '%' after it. */
+static int number(walk *w, size_t start, size_t *i, size_t raw_len)
+{
+    const char *text = w->text;
+    size_t end = *i;
+    bool short_group = raw_len <= 3;
+    for (size_t k = 0; k < raw_len && short_group; k++)
+        short_group = ascii_digit(w->tk->raw[k]);
+    if (short_group && !continues_number(text, start)) {
+        size_t to = space_groups(text, w->len, end);
+        if (!kb_grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + (to - end), 1))
+            return KB_ERR_NOMEM;
+        while (end < to) {
+            end += group_space_at(text, w->len, end);
+            memcpy(w->tk->raw + raw_len, text + end, 3);
+            raw_len += 3;
+            end += 3;
+        }
+    }
+    int rc = emit(w, w->tk->raw, raw_len, start, end, w->pos++, KB_TOKEN_NUMBER);
+    size_t at = end + (percent_at(text, w->len, end) ? 0 : group_space_at(text, w->len, end));
+    size_t n = percent_at(text, w->len, at);
+    *i = n ? at + n : end;
+    return rc == 0 && n ? emit_term(w, "percent", at, at + n) : rc;
+}
+
+/* The word an amount's suffix stands for ("bn", "mn", "tn" in any case),
+ * or NULL.  Only two-letter ones: "m" and "k" also mean metres and kilo-. */
+static const char *amount(const char *suffix)
+{
+    if ((suffix[1] | 0x20) != 'n')
+        return NULL;
+    switch (suffix[0] | 0x20) {
+    case 'b':
+        return "billion";
+    case 'm':
+        return "million";
+    case 't':
+        return "trillion";
+    default:
+        return NULL;
+    }
 }
 
 /* A word or number starting at byte i. */
 static int word(walk *w, size_t *i)
 {
     size_t start = *i, end = *i, raw_len = 0, at = *i;
+    /* The word's longest prefix made of digits and of the '.' and ','
+     * that join them: [start,num_end), num_len bytes of tk->raw. */
+    size_t num_end = *i, num_len = 0;
+    bool in_num = true;
     int32_t last = -1;
-    bool digits = is_digit(decode_at(w->text, w->len, *i).cp);
     while (at < w->len) {
         cpoint c = decode_at(w->text, w->len, at);
         bool skip = false; /* a joiner kept out of the term */
@@ -310,13 +494,26 @@ static int word(walk *w, size_t *i)
             memcpy(w->tk->raw + raw_len, w->text + at, c.len);
             raw_len += c.len;
         }
+        if (in_num && is_digit(c.cp)) {
+            num_end = at + c.len;
+            num_len = raw_len;
+        } else if (c.cp != '.' && c.cp != ',') {
+            in_num = false;
+        }
         last = c.cp;
         at += c.len;
         end = at;
     }
     *i = end;
+    if (num_end == end)
+        return number(w, start, i, raw_len);
+    const char *unit = num_end > start && end - num_end == 2 ? amount(w->text + num_end) : NULL;
+    if (unit) {
+        int rc = emit(w, w->tk->raw, num_len, start, num_end, w->pos++, KB_TOKEN_NUMBER);
+        return rc ? rc : emit_term(w, unit, num_end, end);
+    }
     return emit(w, w->tk->raw, raw_len, start, end, w->pos++,
-                digits ? KB_TOKEN_NUMBER : 0);
+                num_end > start ? KB_TOKEN_NUMBER : 0);
 }
 
 kb_status kb_tokenize(kb_tokenizer *tk, const char *text, size_t len,
