@@ -510,6 +510,19 @@ Test(tokenize, symbols_match_their_words)
     kb_tokenizer_free(tk);
 }
 
+/* ---- the tokenizer's name -------------------------------------------- */
+
+/* The index records it and error messages quote it: one line of
+ * printable ASCII. */
+Test(tokenize, id_is_one_printable_line)
+{
+    const char *id = KB_TOKENIZER_ID;
+    cr_expect_gt(strlen(id), 0u);
+    for (const char *p = id; *p; p++)
+        cr_expect(*p >= 0x20 && *p < 0x7f, "byte 0x%02x at %zu of KB_TOKENIZER_ID",
+                  (unsigned char)*p, (size_t)(p - id));
+}
+
 /* ---- stopping early --------------------------------------------------- */
 
 Test(tokenize, callback_done_stops_early)

@@ -82,6 +82,12 @@ extern "C" {
 
 #define KB_TERM_MAX 64
 
+/* Names the tokenizer's scheme and version.  It must change whenever any
+ * rule above changes the terms or accents produced: the index records it,
+ * and kbsearch refuses an index made by another tokenizer, whose terms
+ * queries would silently miss. */
+#define KB_TOKENIZER_ID "kb-2 nfkc-fold-unaccent+accent cjk-uni-bi num-groups pct-amounts"
+
 enum kb_token_flags {
     KB_TOKEN_NUMBER = 1u << 0, /* the term starts with a digit */
     KB_TOKEN_CJK = 1u << 1,    /* a CJK unigram or bigram */
