@@ -15,6 +15,7 @@
 #include "kbsearch/boilerplate.h"
 #include "kbsearch/buf.h"
 #include "kbsearch/index.h"
+#include "kbsearch/lexicon.h"
 #include "kbsearch/record.h"
 #include "kbsearch/segment.h"
 #include "kbsearch/tokenize.h"
@@ -38,6 +39,7 @@ typedef struct {
     kb_db *db;
     kb_tokenizer *tk;
     kb_stemmer *stemmer;    /* NULL for language "none" */
+    kb_lexicon *lex;        /* spelling and synonym tables */
     known_file *known;      /* sorted by path (metadata keys come sorted) */
     size_t nknown, known_cap;
     size_t commit_bytes;    /* threshold */
@@ -48,6 +50,7 @@ typedef struct {
     /* the file being indexed */
     const char *rel;
     const char *text;
+    kb_buf file_terms;      /* its extension and title terms, NUL-separated */
     kb_passage *found;      /* its passages, as segmented */
     size_t nfound, found_cap;
     kb_chrome *chrome;      /* their verdicts */
@@ -129,24 +132,77 @@ static void file_term(kb_buf *b, const char *rel)
         kb_buf_printf(b, "P#%016llx", (unsigned long long)kb_hash64(rel, n));
 }
 
+static kb_status add_prefixed(indexer *ix, const char *prefix, const char *t, size_t n,
+                              unsigned wdf)
+{
+    kb_buf_reset(&ix->term);
+    kb_buf_puts(&ix->term, prefix);
+    kb_buf_add(&ix->term, t, n);
+    if (kb_buf_status(&ix->term))
+        return KB_ERR_NOMEM;
+    return kb_doc_add_term(ix->doc, ix->term.data, ix->term.len, wdf);
+}
+
 static int add_token(void *ctx, const kb_token *t)
 {
     indexer *ix = ctx;
     if (t->start >= ix->body) /* a NUL ends each term: "ab c" != "a bc" */
         ix->content = kb_hash64_add(ix->content, t->term, t->term_len + 1);
     kb_status st = kb_doc_add_posting(ix->doc, t->term, t->term_len, t->pos);
+    if (!st)
+        st = kb_lexicon_word(ix->lex, t->term, t->term_len, t->flags);
+    if (!st && t->accent)
+        st = add_prefixed(ix, KB_ACCENT_PREFIX, t->accent, t->accent_len, 1);
     if (st || !ix->stemmer || (t->flags & (KB_TOKEN_NUMBER | KB_TOKEN_CJK)))
         return st;
     const char *stem;
     size_t n;
     if ((st = kb_stem(ix->stemmer, t->term, t->term_len, &stem, &n)))
         return st;
-    kb_buf_reset(&ix->term);
-    kb_buf_add(&ix->term, "Z", 1);
-    kb_buf_add(&ix->term, stem, n);
-    if (kb_buf_status(&ix->term))
-        return KB_ERR_NOMEM;
-    return kb_doc_add_term(ix->doc, ix->term.data, ix->term.len, 1);
+    return add_prefixed(ix, KB_STEM_PREFIX, stem, n, 1);
+}
+
+/* Collects the boolean field terms of a text (a title, a heading): the
+ * stem of each word (its exact form for numbers, CJK, language none),
+ * with `prefix`, NUL-separated in ix->scratch. */
+typedef struct {
+    indexer *ix;
+    const char *prefix;
+    kb_buf *out;
+} field_ctx;
+
+static int field_token(void *ctx, const kb_token *t)
+{
+    field_ctx *f = ctx;
+    const char *w = t->term;
+    size_t n = t->term_len;
+    if (f->ix->stemmer && !(t->flags & (KB_TOKEN_NUMBER | KB_TOKEN_CJK))) {
+        kb_status st = kb_stem(f->ix->stemmer, t->term, t->term_len, &w, &n);
+        if (st)
+            return st;
+    }
+    kb_buf_puts(f->out, f->prefix);
+    kb_buf_add(f->out, w, n);
+    kb_buf_add(f->out, "", 1);
+    return kb_buf_status(f->out);
+}
+
+static kb_status field_terms(indexer *ix, const char *prefix, kb_str text, kb_buf *out)
+{
+    field_ctx f = {ix, prefix, out};
+    return kb_tokenize(ix->tk, text.p, text.n, field_token, &f);
+}
+
+/* Adds each NUL-separated term of `terms` as a boolean term. */
+static kb_status add_booleans(indexer *ix, const kb_buf *terms)
+{
+    kb_status st = KB_OK;
+    for (size_t i = 0; i < terms->len && !st;) {
+        size_t n = strlen(terms->data + i);
+        st = kb_doc_add_term(ix->doc, terms->data + i, n, 0);
+        i += n + 1;
+    }
+    return st;
 }
 
 static int collect_passage(void *ctx, const kb_passage *p)
@@ -187,6 +243,14 @@ static int add_passage(indexer *ix, const kb_passage *p, const kb_chrome *chrome
         st = kb_doc_add_term(ix->doc, ix->term.data, ix->term.len, 0);
     if (!st && r.is_chrome)
         st = kb_doc_add_term(ix->doc, KB_CHROME_TERM, strlen(KB_CHROME_TERM), 0);
+    if (!st)
+        st = add_booleans(ix, &ix->file_terms);
+    if (!st && p->heading.n) {
+        kb_buf_reset(&ix->scratch);
+        st = field_terms(ix, KB_HEADING_PREFIX, p->heading, &ix->scratch);
+        if (!st)
+            st = add_booleans(ix, &ix->scratch);
+    }
     if (!st)
         st = kb_db_add_doc(ix->db, ix->doc);
     kb_doc_free(ix->doc);
@@ -272,6 +336,26 @@ static int maybe_commit(indexer *ix, size_t bytes)
     return st ? fail(ix, st, "committing the index", NULL) : 0;
 }
 
+static int lexicon_fail(indexer *ix, kb_status st, const char *rel)
+{
+    kb_buf_reset(&ix->error);
+    kb_buf_printf(&ix->error, "%s: %s", rel,
+                  st == KB_ERR_NOMEM ? "out of memory" : kb_lexicon_last_error(ix->lex));
+    return st;
+}
+
+/* Deletes a file's passages, and their words from the spelling table. */
+static kb_status delete_file(indexer *ix, const char *rel)
+{
+    file_term(&ix->term, rel);
+    kb_status st = kb_buf_status(&ix->term);
+    if (!st && (st = kb_lexicon_forget(ix->lex, ix->term.data, ix->term.len)))
+        return lexicon_fail(ix, st, rel);
+    if ((st = kb_db_delete_by_term(ix->db, ix->term.data, ix->term.len)))
+        return fail(ix, st, "removing", rel);
+    return st;
+}
+
 static int index_file(indexer *ix, const char *rel, const char *text, size_t len,
                       kb_file_entry *e)
 {
@@ -286,8 +370,25 @@ static int index_file(indexer *ix, const char *rel, const char *text, size_t len
         rc = kb_boilerplate(text, len, e->title, ix->found, ix->nfound, ix->chrome);
     if (rc)
         return fail(ix, KB_ERR_NOMEM, "segmenting", rel);
+    kb_buf_reset(&ix->file_terms);
+    const char *dot = strrchr(rel, '.'), *slash = strrchr(rel, '/');
+    if (dot && dot > (slash ? slash : rel) && dot[1]) {
+        kb_buf_puts(&ix->file_terms, KB_EXT_PREFIX);
+        for (const char *c = dot + 1; *c; c++)
+            kb_buf_printf(&ix->file_terms, "%c", *c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
+        kb_buf_add(&ix->file_terms, "", 1);
+    }
+    kb_status st = field_terms(ix, KB_TITLE_PREFIX, e->title, &ix->file_terms);
+    if (!st)
+        st = kb_buf_status(&ix->file_terms);
+    if (st)
+        return fail(ix, st, "indexing", rel);
     for (size_t i = 0; i < ix->nfound && !rc; i++)
         rc = add_passage(ix, &ix->found[i], &ix->chrome[i]);
+    if (!rc && (st = kb_lexicon_flush(ix->lex, 1)))
+        rc = lexicon_fail(ix, st, rel);
+    if (!rc && (st = kb_lexicon_file_acronyms(ix->lex, rel, text, len)))
+        rc = lexicon_fail(ix, st, rel);
     if (rc)
         return rc;
     e->passages = ix->passages;
@@ -334,9 +435,8 @@ static int on_file(void *ctx, const char *rel, const char *abs, const struct sta
         ix->stats->unchanged++;
         rc = save_entry(ix, rel, &e);
     } else {
-        file_term(&ix->term, rel);
-        if (k && kb_db_delete_by_term(ix->db, ix->term.data, ix->term.len))
-            rc = fail(ix, KB_ERR_BACKEND, "replacing", rel);
+        if (k)
+            rc = delete_file(ix, rel);
         if (!rc)
             rc = index_file(ix, rel, text, len, &e);
         if (!rc)
@@ -359,10 +459,11 @@ static int remove_unseen(indexer *ix)
         known_file *k = &ix->known[i];
         if (k->seen)
             continue;
-        file_term(&ix->term, k->path);
-        kb_status st = kb_buf_status(&ix->term);
-        if (!st)
-            st = kb_db_delete_by_term(ix->db, ix->term.data, ix->term.len);
+        kb_status st = delete_file(ix, k->path);
+        if (st)
+            return st;
+        if ((st = kb_lexicon_file_acronyms(ix->lex, k->path, NULL, 0)))
+            return lexicon_fail(ix, st, k->path);
         kb_buf_reset(&ix->term);
         kb_buf_printf(&ix->term, KB_FILE_META_PREFIX "%s", k->path);
         if (!st)
@@ -384,8 +485,10 @@ static const char *chrome_setting(const indexer *ix)
 /* Checks the index's schema and language, and settles the language. */
 static int check_meta(indexer *ix, const char **language, char **stored_lang)
 {
-    char *schema = NULL, *chrome = NULL;
+    char *schema = NULL, *chrome = NULL, *tokenizer = NULL;
     kb_status st = kb_db_get_meta(ix->db, KB_META_SCHEMA, &schema, NULL);
+    if (!st)
+        st = kb_db_get_meta(ix->db, KB_META_TOKENIZER, &tokenizer, NULL);
     if (!st)
         st = kb_db_get_meta(ix->db, KB_META_LANGUAGE, stored_lang, NULL);
     if (!st)
@@ -393,6 +496,7 @@ static int check_meta(indexer *ix, const char **language, char **stored_lang)
     if (st) {
         free(schema);
         free(chrome);
+        free(tokenizer);
         return fail(ix, st, "reading the index metadata", NULL);
     }
     ix->reindex_all = *chrome && strcmp(chrome, chrome_setting(ix)) != 0;
@@ -404,6 +508,12 @@ static int check_meta(indexer *ix, const char **language, char **stored_lang)
                       "index schema %s differs from this kbindex's %d: remove the index folder and run kbindex again",
                       schema, KB_SCHEMA_VERSION);
         rc = KB_ERR_VERSION;
+    } else if (*schema && strcmp(tokenizer, KB_TOKENIZER_ID) != 0) {
+        kb_buf_reset(&ix->error);
+        kb_buf_printf(&ix->error,
+                      "index was tokenized as '%s', this kbindex tokenizes as '%s': remove the index folder and run kbindex again",
+                      tokenizer, KB_TOKENIZER_ID);
+        rc = KB_ERR_VERSION;
     } else if (**stored_lang && *language && strcmp(*stored_lang, *language) != 0) {
         kb_buf_reset(&ix->error);
         kb_buf_printf(&ix->error,
@@ -414,6 +524,7 @@ static int check_meta(indexer *ix, const char **language, char **stored_lang)
         *language = **stored_lang ? *stored_lang : KB_DEFAULT_LANGUAGE;
     }
     free(schema);
+    free(tokenizer);
     return rc;
 }
 
@@ -426,6 +537,8 @@ static int write_index_meta(indexer *ix, const char *root, const char *language)
         st = kb_db_set_meta(ix->db, KB_META_LANGUAGE, language, strlen(language));
     if (!st)
         st = kb_db_set_meta(ix->db, KB_META_SCHEMA, schema, strlen(schema));
+    if (!st)
+        st = kb_db_set_meta(ix->db, KB_META_TOKENIZER, KB_TOKENIZER_ID, strlen(KB_TOKENIZER_ID));
     if (!st)
         st = kb_db_set_meta(ix->db, KB_META_BOILERPLATE, chrome_setting(ix),
                             strlen(chrome_setting(ix)));
@@ -444,6 +557,8 @@ static int run(indexer *ix, const char *root, const char *db_path)
         return st;
     }
     const char *language = ix->opts->language;
+    if ((st = kb_lexicon_new(ix->db, ix->tk, &ix->lex)))
+        return fail(ix, st, "starting", NULL);
     int rc = check_meta(ix, &language, &stored_lang);
     if (!rc && strcmp(language, "none") != 0 &&
         (st = kb_stemmer_new(language, &ix->stemmer, &msg))) {
@@ -466,6 +581,16 @@ static int run(indexer *ix, const char *root, const char *db_path)
     }
     if (!rc)
         rc = remove_unseen(ix);
+    if (!rc) {
+        kb_buf user = KB_BUF_INIT;
+        kb_buf_printf(&user, "%s/" KB_SYNONYMS_FILE, db_path);
+        st = kb_buf_status(&user);
+        if (!st)
+            st = kb_lexicon_sync_synonyms(ix->lex, user.data, ix->warn, ix->warn_ctx);
+        if (st)
+            rc = lexicon_fail(ix, st, user.data ? user.data : KB_SYNONYMS_FILE);
+        kb_buf_free(&user);
+    }
     if (!rc)
         rc = write_index_meta(ix, root, language);
     free(stored_lang);
@@ -501,6 +626,7 @@ kb_status kb_index_folder(const kb_index_opts *opts, kb_warn_fn warn, void *ctx,
     }
     if (rc && errmsg)
         *errmsg = strdup(ix.error.len ? ix.error.data : kb_status_str((kb_status)rc));
+    kb_lexicon_free(ix.lex);
     kb_db_close(ix.db);
     kb_stemmer_free(ix.stemmer);
     kb_tokenizer_free(ix.tk);
@@ -513,6 +639,7 @@ kb_status kb_index_folder(const kb_index_opts *opts, kb_warn_fn warn, void *ctx,
     free(ix.chrome);
     kb_buf_free(&ix.scratch);
     kb_buf_free(&ix.term);
+    kb_buf_free(&ix.file_terms);
     kb_buf_free(&ix.error);
     kb_buf_free(&db_path);
     return (kb_status)rc;

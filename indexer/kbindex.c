@@ -5,7 +5,7 @@
 #include <time.h>
 
 #include "../cli/cli.h"
-#include "chrome_report.h"
+#include "reports.h"
 #include "kbsearch/indexer.h"
 
 static const char usage[] =
@@ -30,6 +30,11 @@ static const char usage[] =
     "      --show-boilerplate  list the passages under DIR (a folder or a file)\n"
     "                       that the index holds as chrome, with the evidence;\n"
     "                       indexes nothing\n"
+    "      --list-synonyms  list the index's synonyms: acronyms defined in the\n"
+    "                       text, as in 'operational control (OPCON)', both\n"
+    "                       ways, and the groups of " KB_INDEX_DIRNAME "/synonyms.txt\n"
+    "                       (one group per line, forms separated by commas;\n"
+    "                       kbindex reads it on each run); indexes nothing\n"
     "  -h, --help           show this help and exit\n"
     "  -V, --version        show the version and exit\n"
     "\n"
@@ -51,6 +56,7 @@ int main(int argc, char **argv)
         {"language", required_argument, NULL, 'L'},
         {"keep-boilerplate", no_argument, NULL, 'K'},
         {"show-boilerplate", no_argument, NULL, 'S'},
+        {"list-synonyms", no_argument, NULL, 'Y'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -64,6 +70,7 @@ int main(int argc, char **argv)
         case 'L': opts.language = optarg; break;
         case 'K': opts.keep_boilerplate = 1; break;
         case 'S': show = 1; break;
+        case 'Y': show = 2; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': puts("kbindex " KB_VERSION); return 0;
         default:
@@ -78,7 +85,7 @@ int main(int argc, char **argv)
     if (optind < argc)
         opts.folder = argv[optind];
     if (show)
-        return kb_chrome_report(opts.db_path, opts.folder);
+        return (show == 1 ? kb_chrome_report : kb_synonym_report)(opts.db_path, opts.folder);
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     kb_index_stats stats;

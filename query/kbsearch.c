@@ -18,8 +18,13 @@ static const char usage[] =
     "Rank the passages of an index made by kbindex against QUERY (all the\n"
     "words together are one query) and print the best ones.\n"
     "\n"
-    "Query: words are ORed and ranked (passages with more of them first);\n"
-    "\"quoted words\" are a phrase; -word leaves out passages with the word.\n"
+    "Query: words are ranked (passages with more of them first); \"quoted\n"
+    "words\" are a phrase; -word or NOT word leaves out passages with the word;\n"
+    "+word requires it; a AND b, a OR b, ( ); a NEAR/5 b (within 5 words, any\n"
+    "order), a ADJ/3 b (in order); strat* (prefix); path:DIR/ ext:md title:word\n"
+    "heading:word filter.  Operators in capitals only.  Words also match their\n"
+    "stems, British/American spellings and the index's synonyms (acronyms);\n"
+    "a word the index does not hold is corrected when a close one is there.\n"
     "Options go before the query; put -- before a query that starts with '-'.\n"
     "\n"
     "Options:\n"
@@ -54,6 +59,11 @@ static const char usage[] =
     "      --explain         text and json: show how each passage's score was\n"
     "                        made (BM25 per query word, each bonus, chrome\n"
     "                        score, copies collapsed into it)\n"
+    "      --explain-query   print how the query was read (the tree, each word\n"
+    "                        normalized, its stem, variants, synonyms and\n"
+    "                        corrections, with how many passages hold each)\n"
+    "                        instead of searching\n"
+    "      --no-correct      search misspelt-looking words as typed\n"
     "  -h, --help            show this help and exit\n"
     "  -V, --version         show the version and exit\n"
     "\n"
@@ -61,7 +71,8 @@ static const char usage[] =
     "folder when possible) and a snippet with the matched words highlighted\n"
     "when coloured.  trec: 'QID Q0 PATH:FIRST-LAST RANK SCORE kbsearch' per\n"
     "passage, for trec_eval.  Diagnostics go to stderr as\n"
-    "'kbsearch: CONTEXT: MESSAGE'.\n"
+    "'kbsearch: CONTEXT: MESSAGE', among them query repairs and corrections\n"
+    "('showing results for ...'; JSON has them in its objects instead).\n"
     "Exit status: 0 when something matched, 1 when nothing did, 2 on error\n"
     "(also when one query of a batch failed).\n";
 
@@ -79,6 +90,8 @@ typedef struct {
     const char *batch;
     int all;
     int explain;
+    int explain_query;
+    int no_correct;
 } options;
 
 /* What running the queries came to. */
@@ -95,6 +108,40 @@ static double now_ms(void)
     return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
+typedef struct {
+    const char *context;
+} correction_ctx;
+
+static void say_correction(void *ctx, const kb_qnode *leaf)
+{
+    const correction_ctx *c = ctx;
+    if (leaf->corrected_from)
+        kb_cli_diag("kbsearch", c->context,
+                    "showing results for \"%s\" instead of \"%s\" (--no-correct searches "
+                    "as typed)", leaf->terms[0].term, leaf->corrected_from);
+}
+
+/* --explain-query: the query as read, on stdout; nothing is searched. */
+static void describe_query(kb_searcher *s, const options *o, const kb_search_opts *so,
+                           const char *qid, const char *text, outcome *res)
+{
+    kb_buf b = KB_BUF_INIT;
+    if (o->batch)
+        kb_buf_printf(&b, "query %s: %s\n", qid, text);
+    kb_status st = kb_search_describe(s, text, strlen(text), so, &b);
+    if (st) {
+        kb_cli_diag("kbsearch", o->batch ? qid : "query", "%s", kb_searcher_last_error(s));
+        res->failed = 1;
+        if (st != KB_ERR_QUERY)
+            res->fatal = st;
+    } else if (fwrite(b.data, 1, b.len, stdout) != b.len) {
+        res->fatal = KB_ERR_IO;
+    } else {
+        res->matched = 1;
+    }
+    kb_buf_free(&b);
+}
+
 static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const char *qid,
                       const char *text, outcome *res)
 {
@@ -102,7 +149,11 @@ static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const ch
     kb_hits *hits = NULL;
     /* Only text and JSON show an explanation: the others need not pay for it. */
     int explain = o->explain && (o->format == FORMAT_TEXT || o->format == FORMAT_JSON);
-    kb_search_opts so = {o->limit, (size_t)o->per_file, o->all, explain};
+    kb_search_opts so = {o->limit, (size_t)o->per_file, o->all, explain, o->no_correct};
+    if (o->explain_query) {
+        describe_query(s, o, &so, qid, text, res);
+        return;
+    }
     kb_status st = kb_search(s, text, strlen(text), &so, &hits);
     kb_print_query pq = {qid, text, hits ? kb_hits_query(hits) : NULL};
     kb_status out = pr->begin(pr, &pq);
@@ -115,7 +166,11 @@ static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const ch
             res->fatal = st;
     }
     for (size_t i = 0; pq.parsed && i < pq.parsed->nwarnings; i++)
-        kb_cli_diag("kbsearch", "query", "%s", pq.parsed->warnings[i]);
+        kb_cli_diag("kbsearch", o->batch ? qid : "query", "%s", pq.parsed->warnings[i]);
+    if (pq.parsed && o->format != FORMAT_JSON) {
+        correction_ctx cc = {o->batch ? qid : "query"};
+        kb_query_each_leaf(pq.parsed, say_correction, &cc);
+    }
     size_t n = kb_hits_count(hits);
     for (size_t i = 0; i < n && !out; i++)
         out = pr->hit(pr, &pq, kb_hits_get(hits, i));
@@ -180,6 +235,8 @@ static int parse_args(int argc, char **argv, options *o)
         {"batch", required_argument, NULL, 'b'},
         {"all", no_argument, NULL, 'a'},
         {"explain", no_argument, NULL, 'e'},
+        {"explain-query", no_argument, NULL, 'Q'},
+        {"no-correct", no_argument, NULL, 'N'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -225,6 +282,8 @@ static int parse_args(int argc, char **argv, options *o)
         case 'b': o->batch = optarg; break;
         case 'a': o->all = 1; break;
         case 'e': o->explain = 1; break;
+        case 'Q': o->explain_query = 1; break;
+        case 'N': o->no_correct = 1; break;
         case 'h': fputs(usage, stdout); return 0;
         case 'V': puts("kbsearch " KB_VERSION); return 0;
         default:
@@ -274,7 +333,7 @@ static kb_searcher *open_index(const options *o, const char *cwd)
 
 int main(int argc, char **argv)
 {
-    options o = {NULL, 10, -1, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL, 0, 0};
+    options o = {NULL, 10, -1, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL, 0, 0, 0, 0};
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)
         return rc;

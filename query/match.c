@@ -36,6 +36,19 @@ struct kb_matcher {
 };
 
 
+const char *kb_match_how_name(kb_match_how how)
+{
+    static const char *const names[] = {"exact",   "stem",    "phrase",  "partial",   "prefix",
+                                         "near",    "variant", "synonym", "correction"};
+    return (size_t)how < sizeof names / sizeof *names ? names[how] : "exact";
+}
+
+static void gather(void *ctx, const kb_qnode *leaf)
+{
+    kb_matcher *m = ctx;
+    m->leaves[m->nleaves++] = leaf;
+}
+
 kb_status kb_matcher_new(const kb_query *q, kb_tokenizer *tk, kb_stemmer *stemmer,
                          kb_matcher **out)
 {
@@ -44,16 +57,14 @@ kb_status kb_matcher_new(const kb_query *q, kb_tokenizer *tk, kb_stemmer *stemme
         return KB_ERR_NOMEM;
     m->tk = tk;
     m->stemmer = stemmer;
-    size_t n = q->root.nkids;
+    size_t n = q->nleaves;
     m->leaves = calloc(n ? n : 1, sizeof *m->leaves);
     m->leaf_hit = calloc(n ? n : 1, 1);
     if (!m->leaves || !m->leaf_hit) {
         kb_matcher_free(m);
         return KB_ERR_NOMEM;
     }
-    for (size_t i = 0; i < n; i++)
-        if (q->root.kids[i].kind == KB_Q_TERM || q->root.kids[i].kind == KB_Q_PHRASE)
-            m->leaves[m->nleaves++] = &q->root.kids[i];
+    kb_query_each_leaf(q, gather, m);
     *out = m;
     return KB_OK;
 }
@@ -113,24 +124,24 @@ static bool exact(const kb_matcher *m, const mtok *k, const kb_qterm *t)
     return same(m->arena.data + k->term, k->term_len, t->term, t->len);
 }
 
-/* Does token k match term t by its form or, when t has a stem, by stem?
+/* 1 when token k has term t's exact form, 2 when only its stem, else 0.
  * Snowball stems keep a word's first letters, so only tokens that start
  * like the stem are stemmed (and each token at most once). */
-static bool word_match(kb_matcher *m, mtok *k, const kb_qterm *t)
+static int word_match(kb_matcher *m, mtok *k, const kb_qterm *t)
 {
     if (exact(m, k, t))
-        return true;
+        return 1;
     if (!t->stem || k->stemmed == 0)
-        return false;
+        return 0;
     size_t pre = t->stem_len < 2 ? t->stem_len : 2;
     if (k->term_len < pre || memcmp(m->arena.data + k->term, t->stem, pre) != 0)
-        return false;
+        return 0;
     if (k->stemmed < 0) {
         const char *s;
         size_t n;
         if (kb_stem(m->stemmer, m->arena.data + k->term, k->term_len, &s, &n)) {
             m->st = KB_ERR_NOMEM;
-            return false;
+            return 0;
         }
         k->stem = m->arena.len;
         k->stem_len = n;
@@ -138,19 +149,19 @@ static bool word_match(kb_matcher *m, mtok *k, const kb_qterm *t)
         kb_buf_add(&m->arena, s, n);
         if (kb_buf_status(&m->arena)) {
             m->st = KB_ERR_NOMEM;
-            return false;
+            return 0;
         }
     }
-    return same(m->arena.data + k->stem, k->stem_len, t->stem, t->stem_len);
+    return same(m->arena.data + k->stem, k->stem_len, t->stem, t->stem_len) ? 2 : 0;
 }
 
-static void add_span(kb_matcher *m, size_t start, size_t end, unsigned leaf)
+static void add_span(kb_matcher *m, size_t start, size_t end, unsigned leaf, kb_match_how how)
 {
     if (!kb_grow((void **)&m->spans, &m->spans_cap, m->nspans + 1, sizeof *m->spans)) {
         m->st = KB_ERR_NOMEM;
         return;
     }
-    m->spans[m->nspans++] = (kb_mspan){start, end, leaf};
+    m->spans[m->nspans++] = (kb_mspan){start, end, leaf, how};
 }
 
 /* The token index of term t at position pos, searching forward from i. */
@@ -162,31 +173,146 @@ static size_t find_at(const kb_matcher *m, size_t i, unsigned pos, const kb_qter
     return (size_t)-1;
 }
 
-static void match_phrase(kb_matcher *m, const kb_qnode *p, unsigned leaf)
+/* Marks every place where terms[0..n) stand in a row; true if any. */
+static bool match_seq(kb_matcher *m, const kb_qterm *terms, size_t n, unsigned leaf,
+                      kb_match_how how)
 {
+    bool found = false;
     for (size_t i = 0; i < m->ntoks; i++) {
-        if (!exact(m, &m->toks[i], &p->terms[0]))
+        if (!exact(m, &m->toks[i], &terms[0]))
             continue;
         size_t last = i;
-        for (size_t k = 1; k < p->nterms && last != (size_t)-1; k++)
-            last = find_at(m, last + 1, m->toks[i].pos + (unsigned)k, &p->terms[k]);
+        for (size_t k = 1; k < n && last != (size_t)-1; k++)
+            last = find_at(m, last + 1, m->toks[i].pos + (unsigned)k, &terms[k]);
         if (last != (size_t)-1) {
-            add_span(m, m->toks[i].start, m->toks[last].end, leaf);
-            m->leaf_hit[leaf] = 2;
+            add_span(m, m->toks[i].start, m->toks[last].end, leaf, how);
+            found = true;
         }
     }
-    if (m->leaf_hit[leaf])
+    return found;
+}
+
+static kb_match_how alt_how(const kb_qalt *a)
+{
+    return a->kind == KB_ALT_VARIANT ? KB_MATCH_VARIANT : KB_MATCH_SYNONYM;
+}
+
+/* The leaf's alternatives; true if one matched. */
+static bool match_alts(kb_matcher *m, const kb_qnode *n, unsigned leaf)
+{
+    bool found = false;
+    for (size_t a = 0; a < n->nalts; a++) {
+        const kb_qalt *alt = &n->alts[a];
+        if (alt->nterms > 1) {
+            found |= match_seq(m, alt->terms, alt->nterms, leaf, alt_how(alt));
+            continue;
+        }
+        for (size_t i = 0; i < m->ntoks; i++)
+            if (word_match(m, &m->toks[i], &alt->terms[0])) {
+                add_span(m, m->toks[i].start, m->toks[i].end, leaf, alt_how(alt));
+                found = true;
+            }
+    }
+    return found;
+}
+
+static void match_word(kb_matcher *m, const kb_qnode *w, unsigned leaf)
+{
+    bool found = false;
+    for (size_t i = 0; i < m->ntoks; i++) {
+        int r = word_match(m, &m->toks[i], &w->terms[0]);
+        if (!r)
+            continue;
+        kb_match_how how = w->corrected_from ? KB_MATCH_CORRECTION
+                           : r == 1          ? KB_MATCH_EXACT
+                                             : KB_MATCH_STEM;
+        add_span(m, m->toks[i].start, m->toks[i].end, leaf, how);
+        found = true;
+    }
+    found |= match_alts(m, w, leaf);
+    if (found)
+        m->leaf_hit[leaf] = 2;
+}
+
+static void match_phrase(kb_matcher *m, const kb_qnode *p, unsigned leaf)
+{
+    bool found = match_seq(m, p->terms, p->nterms, leaf, KB_MATCH_PHRASE);
+    found |= match_alts(m, p, leaf);
+    if (found) {
+        m->leaf_hit[leaf] = 2;
         return;
+    }
     /* No phrase here: show which of its words the passage has. */
     for (size_t i = 0; i < m->ntoks; i++) {
         for (size_t k = 0; k < p->nterms; k++) {
             if (word_match(m, &m->toks[i], &p->terms[k])) {
-                add_span(m, m->toks[i].start, m->toks[i].end, leaf);
+                add_span(m, m->toks[i].start, m->toks[i].end, leaf, KB_MATCH_PARTIAL);
                 m->leaf_hit[leaf] = 1;
                 break;
             }
         }
     }
+}
+
+static void match_prefix(kb_matcher *m, const kb_qnode *p, unsigned leaf)
+{
+    const kb_qterm *t = &p->terms[0];
+    for (size_t i = 0; i < m->ntoks; i++) {
+        const mtok *k = &m->toks[i];
+        if (k->term_len >= t->len && memcmp(m->arena.data + k->term, t->term, t->len) == 0) {
+            add_span(m, k->start, k->end, leaf, KB_MATCH_PREFIX);
+            m->leaf_hit[leaf] = 2;
+        }
+    }
+}
+
+/* One NEAR/ADJ window starting at token i: for each term, the token that
+ * holds it (in order for ADJ), all within `span` positions.  `used` has
+ * room for the leaf's terms. */
+static bool window_at(const kb_matcher *m, const kb_qnode *n, size_t i, unsigned span,
+                      size_t *used)
+{
+    unsigned first = m->toks[i].pos;
+    size_t from = i;
+    for (size_t t = 0; t < n->nterms; t++) {
+        used[t] = (size_t)-1;
+        for (size_t k = from; k < m->ntoks && m->toks[k].pos < first + span; k++) {
+            bool taken = false;
+            for (size_t u = 0; u < t && !taken; u++)
+                taken = used[u] == k;
+            if (!taken && exact(m, &m->toks[k], &n->terms[t])) {
+                used[t] = k;
+                break;
+            }
+        }
+        if (used[t] == (size_t)-1)
+            return false;
+        if (n->kind == KB_Q_ADJ)
+            from = used[t] + 1;
+    }
+    /* Any order: the window must start at one of its own words. */
+    for (size_t t = 0; t < n->nterms; t++)
+        if (used[t] == i)
+            return true;
+    return false;
+}
+
+static void match_near(kb_matcher *m, const kb_qnode *n, unsigned leaf)
+{
+    size_t *used = malloc(n->nterms * sizeof *used);
+    if (!used) {
+        m->st = KB_ERR_NOMEM;
+        return;
+    }
+    unsigned span = n->window + (unsigned)n->nterms - 1;
+    for (size_t i = 0; i < m->ntoks; i++) {
+        if (!window_at(m, n, i, span, used))
+            continue;
+        for (size_t t = 0; t < n->nterms; t++)
+            add_span(m, m->toks[used[t]].start, m->toks[used[t]].end, leaf, KB_MATCH_NEAR);
+        m->leaf_hit[leaf] = 2;
+    }
+    free(used);
 }
 
 static int by_start(const void *a, const void *b)
@@ -226,15 +352,12 @@ kb_status kb_match(kb_matcher *m, const char *text, size_t len, kb_matches *out)
         return st;
     for (unsigned l = 0; l < m->nleaves && !m->st; l++) {
         const kb_qnode *leaf = m->leaves[l];
-        if (leaf->kind == KB_Q_PHRASE) {
-            match_phrase(m, leaf, l);
-            continue;
-        }
-        for (size_t i = 0; i < m->ntoks; i++) {
-            if (word_match(m, &m->toks[i], &leaf->terms[0])) {
-                add_span(m, m->toks[i].start, m->toks[i].end, l);
-                m->leaf_hit[l] = 2;
-            }
+        switch (leaf->kind) {
+        case KB_Q_PHRASE: match_phrase(m, leaf, l); break;
+        case KB_Q_PREFIX: match_prefix(m, leaf, l); break;
+        case KB_Q_NEAR:
+        case KB_Q_ADJ: match_near(m, leaf, l); break;
+        default: match_word(m, leaf, l); break;
         }
     }
     if (m->st)

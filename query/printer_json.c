@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kbsearch/boilerplate.h"
+#include "kbsearch/describe.h"
 #include "kbsearch/utf8.h"
 #include "printer_common.h"
 
@@ -76,6 +77,26 @@ static void head(json_printer *j, const char *type, const kb_print_query *q)
     key_str(&j->lp.line, "qid", q->qid, strlen(q->qid));
 }
 
+typedef struct {
+    json_printer *j;
+    const kb_print_query *q;
+    kb_status st;
+} correction_ctx;
+
+/* {"type":"correction",...} for a word kbsearch corrected. */
+static void correction(void *ctx, const kb_qnode *leaf)
+{
+    correction_ctx *c = ctx;
+    if (!leaf->corrected_from || c->st)
+        return;
+    kb_buf *b = &c->j->lp.line;
+    head(c->j, "correction", c->q);
+    key_str(b, "from", leaf->corrected_from, strlen(leaf->corrected_from));
+    key_str(b, "to", leaf->terms[0].term, leaf->terms[0].len);
+    kb_buf_printf(b, ",\"column\":%zu}", leaf->col);
+    c->st = flush(c->j);
+}
+
 static kb_status json_begin(kb_printer *p, const kb_print_query *q)
 {
     json_printer *j = (json_printer *)p;
@@ -90,10 +111,16 @@ static kb_status json_begin(kb_printer *p, const kb_print_query *q)
         json_str(&j->lp.line, q->parsed->warnings[i], strlen(q->parsed->warnings[i]));
     }
     kb_buf_puts(&j->lp.line, "]}");
-    return flush(j);
+    kb_status st = flush(j);
+    if (!st && q->parsed) {
+        correction_ctx c = {j, q, KB_OK};
+        kb_query_each_leaf(q->parsed, correction, &c);
+        st = c.st;
+    }
+    return st;
 }
 
-static void spans(json_printer *j, const kb_hit *h)
+static void spans(json_printer *j, const kb_print_query *q, const kb_hit *h)
 {
     kb_buf *b = &j->lp.line;
     kb_buf_puts(b, ",\"spans\":[");
@@ -108,6 +135,14 @@ static void spans(json_printer *j, const kb_hit *h)
                       i ? "," : "", h->rec.byte_start + s->start, h->rec.byte_start + s->end,
                       line, col.bytes + 1, col.cps + 1, col.utf16 + 1);
         key_str(b, "text", h->rec.text.p + s->start, s->end - s->start);
+        const kb_qnode *leaf = q->parsed ? kb_query_leaf(q->parsed, s->leaf) : NULL;
+        if (leaf) {
+            kb_buf label = KB_BUF_INIT;
+            kb_qnode_label(leaf, &label);
+            key_str(b, "term", label.data ? label.data : "", label.len);
+            kb_buf_free(&label);
+        }
+        kb_buf_printf(b, ",\"match\":\"%s\"", kb_match_how_name(s->how));
         if (s->snip_start == KB_NOT_IN_SNIPPET)
             kb_buf_puts(b, ",\"snippet_start\":null,\"snippet_end\":null}");
         else
@@ -168,7 +203,7 @@ static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
                       h->also_at[i].line_start, h->also_at[i].line_end);
     }
     kb_buf_puts(&j->lp.line, "]");
-    spans(j, h);
+    spans(j, q, h);
     if (h->explain)
         explain(&j->lp.line, h);
     kb_buf_puts(&j->lp.line, "}");

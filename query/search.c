@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "kbsearch/buf.h"
+#include "kbsearch/describe.h"
+#include "kbsearch/expand.h"
 #include "kbsearch/index.h"
 #include "kbsearch/indexer.h"
 #include "kbsearch/match.h"
@@ -113,67 +115,274 @@ static void term_xq(kb_xq *x, const char *term, size_t len)
     x->term_len = len;
 }
 
-/* A word: its stem (all variants), plus a little for the exact form. */
+/* A prefixed term ("Z" + stem, "T" + title word...) built in the pool. */
+static void prefixed_xq(pool *p, const char *prefix, const char *t, size_t n, kb_xq *x)
+{
+    size_t pn = strlen(prefix);
+    char *z = pool_alloc(p, pn + n + 1);
+    if (!z)
+        return;
+    memcpy(z, prefix, pn);
+    memcpy(z + pn, t, n);
+    term_xq(x, z, pn + n);
+}
+
+/* A word: its stem (all variants), plus a little for the exact form and a
+ * little more for the exact accents ("café" typed, "café" written). */
 static void word_xq(pool *p, const kb_qterm *t, kb_xq *x)
 {
-    if (!t->stem) {
+    if (!t->stem && !t->accent) {
         term_xq(x, t->term, t->len);
         return;
     }
-    char *z = pool_alloc(p, t->stem_len + 2);
-    kb_xq *k = kids(p, x, KB_XQ_OR, 2);
-    if (!z || !k)
+    kb_xq *k = kids(p, x, KB_XQ_OR, 1 + !!t->stem + !!t->accent);
+    if (!k)
         return;
-    z[0] = 'Z';
-    memcpy(z + 1, t->stem, t->stem_len);
-    term_xq(&k[0], z, t->stem_len + 1);
-    kb_xq *exact = kids(p, &k[1], KB_XQ_SCALE, 1);
-    k[1].scale = EXACT_BONUS;
+    kb_xq *exact = kids(p, k, KB_XQ_SCALE, 1);
+    k->scale = t->stem ? EXACT_BONUS : 1;
     if (exact)
         term_xq(exact, t->term, t->len);
+    if (t->stem)
+        prefixed_xq(p, KB_STEM_PREFIX, t->stem, t->stem_len, ++k);
+    if (t->accent) {
+        kb_xq *acc = kids(p, ++k, KB_XQ_SCALE, 1);
+        k->scale = EXACT_BONUS;
+        if (acc)
+            prefixed_xq(p, KB_ACCENT_PREFIX, t->accent, t->accent_len, acc);
+    }
+}
+
+/* Terms at positions: a phrase (window 0) or NEAR/ADJ, of exact forms. */
+static void positional_xq(pool *p, const kb_qterm *terms, size_t n, kb_xq_op op,
+                          unsigned window, kb_xq *x)
+{
+    kb_xq *k = kids(p, x, op, n);
+    x->window = window;
+    for (size_t i = 0; k && i < n; i++)
+        term_xq(&k[i], terms[i].term, terms[i].len);
+}
+
+/* A word or phrase, or any of its alternatives. */
+static void alts_xq(pool *p, const kb_qnode *n, kb_xq *x, void (*own)(pool *, const kb_qnode *,
+                                                                       kb_xq *))
+{
+    if (!n->nalts) {
+        own(p, n, x);
+        return;
+    }
+    kb_xq *k = kids(p, x, KB_XQ_OR, n->nalts + 1);
+    if (!k)
+        return;
+    own(p, n, &k[0]);
+    for (size_t a = 0; a < n->nalts; a++) {
+        const kb_qalt *alt = &n->alts[a];
+        if (alt->nterms == 1)
+            word_xq(p, &alt->terms[0], &k[a + 1]);
+        else
+            positional_xq(p, alt->terms, alt->nterms, KB_XQ_PHRASE, 0, &k[a + 1]);
+    }
+}
+
+static void own_word_xq(pool *p, const kb_qnode *n, kb_xq *x)
+{
+    word_xq(p, &n->terms[0], x);
 }
 
 /* A phrase scores as the phrase plus its words, so that passages with the
  * words but not the phrase still come (after the ones with the phrase). */
+static void own_phrase_xq(pool *p, const kb_qnode *n, kb_xq *x)
+{
+    kb_xq *k = kids(p, x, KB_XQ_OR, n->nterms + 1);
+    if (!k)
+        return;
+    positional_xq(p, n->terms, n->nterms, KB_XQ_PHRASE, 0, &k[0]);
+    for (size_t i = 0; i < n->nterms; i++)
+        word_xq(p, &n->terms[i], &k[i + 1]);
+}
+
 static void leaf_xq(pool *p, const kb_qnode *n, kb_xq *x)
 {
-    if (n->kind == KB_Q_TERM) {
-        word_xq(p, &n->terms[0], x);
-        return;
-    }
-    kb_xq *k = kids(p, x, KB_XQ_OR, n->nterms + 1);
-    kb_xq *ph = k ? kids(p, &k[0], KB_XQ_PHRASE, n->nterms) : NULL;
-    if (!ph)
-        return;
-    for (size_t i = 0; i < n->nterms; i++) {
-        term_xq(&ph[i], n->terms[i].term, n->terms[i].len);
-        word_xq(p, &n->terms[i], &k[i + 1]);
+    switch (n->kind) {
+    case KB_Q_PHRASE:
+        alts_xq(p, n, x, own_phrase_xq);
+        break;
+    case KB_Q_PREFIX:
+        x->op = KB_XQ_WILDCARD;
+        x->term = n->terms[0].term;
+        x->term_len = n->terms[0].len;
+        break;
+    case KB_Q_NEAR:
+    case KB_Q_ADJ:
+        positional_xq(p, n->terms, n->nterms, n->kind == KB_Q_NEAR ? KB_XQ_NEAR : KB_XQ_PHRASE,
+                      n->window + (unsigned)n->nterms - 1, x);
+        break;
+    default:
+        alts_xq(p, n, x, own_word_xq);
+        break;
     }
 }
 
-static void query_xq(pool *p, const kb_query *q, kb_xq *root)
+/* A field filter: boolean terms, which add no weight. */
+static void field_xq(pool *p, const kb_qnode *n, kb_xq *x)
 {
-    size_t npos = 0, nneg = 0;
-    for (size_t i = 0; i < q->root.nkids; i++)
-        *(q->root.kids[i].kind == KB_Q_NOT ? &nneg : &npos) += 1;
-    kb_xq *pos = root, *neg = NULL;
-    if (nneg) {
-        kb_xq *k = kids(p, root, KB_XQ_AND_NOT, 2);
+    static const char *const prefixes[] = {KB_PATH_PREFIX, KB_EXT_PREFIX, KB_TITLE_PREFIX,
+                                           KB_HEADING_PREFIX};
+    const char *prefix = prefixes[n->field];
+    if (n->field == KB_FIELD_PATH) {
+        prefixed_xq(p, prefix, n->value, strlen(n->value), x);
+        x->op = KB_XQ_WILDCARD;
+        return;
+    }
+    if (n->field == KB_FIELD_EXT) {
+        prefixed_xq(p, prefix, n->value, strlen(n->value), x);
+        return;
+    }
+    kb_xq *k = kids(p, x, KB_XQ_AND, n->nterms);
+    for (size_t i = 0; k && i < n->nterms; i++) {
+        const kb_qterm *t = &n->terms[i];
+        if (t->stem)
+            prefixed_xq(p, prefix, t->stem, t->stem_len, &k[i]);
+        else
+            prefixed_xq(p, prefix, t->term, t->len, &k[i]);
+    }
+}
+
+static void node_xq(pool *p, const kb_qnode *n, kb_xq *x);
+
+/* The kids of a group, sorted by the part they play. */
+typedef struct {
+    const kb_qnode **req, **opt, **neg, **filt;
+    size_t nreq, nopt, nneg, nfilt;
+} roles;
+
+static bool sort_roles(pool *p, const kb_qnode *n, bool all_required, roles *r)
+{
+    memset(r, 0, sizeof *r);
+    size_t sz = (n->nkids ? n->nkids : 1) * sizeof(kb_qnode *);
+    r->req = pool_alloc(p, sz);
+    r->opt = pool_alloc(p, sz);
+    r->neg = pool_alloc(p, sz);
+    r->filt = pool_alloc(p, sz);
+    if (!r->req || !r->opt || !r->neg || !r->filt)
+        return false;
+    for (size_t i = 0; i < n->nkids; i++) {
+        const kb_qnode *k = &n->kids[i];
+        if (k->kind == KB_Q_NOT)
+            r->neg[r->nneg++] = &k->kids[0];
+        else if (k->kind == KB_Q_FIELD)
+            r->filt[r->nfilt++] = k;
+        else if (all_required || k->required)
+            r->req[r->nreq++] = k;
+        else
+            r->opt[r->nopt++] = k;
+    }
+    return true;
+}
+
+static void list_xq(pool *p, kb_xq_op op, const kb_qnode **nodes, size_t n, kb_xq *x)
+{
+    if (n == 1) {
+        node_xq(p, nodes[0], x);
+        return;
+    }
+    kb_xq *k = kids(p, x, op, n);
+    for (size_t i = 0; k && i < n; i++)
+        node_xq(p, nodes[i], &k[i]);
+}
+
+/* Filters on one field mean either value; different fields must all
+ * hold: FILTER(base, OR(path values), OR(ext values), ...). */
+static void filter_xq(pool *p, const roles *r, kb_xq *base, kb_xq *x)
+{
+    size_t nfields = 0;
+    bool seen[4] = {false, false, false, false};
+    for (size_t i = 0; i < r->nfilt; i++)
+        if (!seen[r->filt[i]->field]) {
+            seen[r->filt[i]->field] = true;
+            nfields++;
+        }
+    kb_xq *k = kids(p, x, KB_XQ_FILTER, nfields + 1);
+    if (!k)
+        return;
+    k[0] = *base;
+    size_t at = 1;
+    for (int f = 0; f < 4; f++) {
+        if (!seen[f])
+            continue;
+        size_t n = 0;
+        for (size_t i = 0; i < r->nfilt; i++)
+            n += (int)r->filt[i]->field == f;
+        kb_xq *alts = n == 1 ? &k[at] : kids(p, &k[at], KB_XQ_OR, n);
+        for (size_t i = 0; alts && i < r->nfilt; i++)
+            if ((int)r->filt[i]->field == f)
+                field_xq(p, r->filt[i], alts++);
+        at++;
+    }
+}
+
+/* A group: required kids ANDed, optional ones ORed (only adding weight
+ * when some are required), filters applied, exclusions taken out. */
+static void group_xq(pool *p, const kb_qnode *n, bool all_required, kb_xq *x)
+{
+    roles r;
+    if (!sort_roles(p, n, all_required, &r))
+        return;
+    kb_xq base = {0};
+    if (r.nreq && r.nopt) {
+        kb_xq *k = kids(p, &base, KB_XQ_AND_MAYBE, 2);
         if (!k)
             return;
-        pos = &k[0];
-        neg = &k[1];
+        list_xq(p, KB_XQ_AND, r.req, r.nreq, &k[0]);
+        list_xq(p, KB_XQ_OR, r.opt, r.nopt, &k[1]);
+    } else if (r.nreq || r.nopt) {
+        list_xq(p, r.nreq ? KB_XQ_AND : KB_XQ_OR, r.nreq ? r.req : r.opt, r.nreq + r.nopt,
+                &base);
+    } else if (r.nfilt) { /* only filters: every passage they let through */
+        kb_xq *k = kids(p, &base, KB_XQ_AND, r.nfilt);
+        for (size_t i = 0; k && i < r.nfilt; i++)
+            field_xq(p, r.filt[i], &k[i]);
+        r.nfilt = 0;
+    } else {
+        kids(p, &base, KB_XQ_OR, 0); /* only exclusions: nothing */
     }
-    kb_xq *pk = kids(p, pos, KB_XQ_OR, npos);
-    kb_xq *nk = neg ? kids(p, neg, KB_XQ_OR, nneg) : NULL;
-    if (!pk || (neg && !nk))
-        return;
-    for (size_t i = 0; i < q->root.nkids; i++) {
-        const kb_qnode *n = &q->root.kids[i];
-        if (n->kind == KB_Q_NOT)
-            leaf_xq(p, &n->kids[0], nk++);
-        else
-            leaf_xq(p, n, pk++);
+    kb_xq *out = x;
+    if (r.nneg) {
+        kb_xq *k = kids(p, x, KB_XQ_AND_NOT, 2);
+        if (!k)
+            return;
+        list_xq(p, KB_XQ_OR, r.neg, r.nneg, &k[1]);
+        out = &k[0];
+    }
+    if (r.nfilt)
+        filter_xq(p, &r, &base, out);
+    else
+        *out = base;
+}
+
+static void node_xq(pool *p, const kb_qnode *n, kb_xq *x)
+{
+    switch (n->kind) {
+    case KB_Q_FIELD:
+        field_xq(p, n, x);
+        break;
+    case KB_Q_NOT: /* only reached alone, e.g. inside NOT NOT: matches nothing */
+        kids(p, x, KB_XQ_OR, 0);
+        break;
+    case KB_Q_AND:
+        group_xq(p, n, true, x);
+        break;
+    case KB_Q_OR: {
+        kb_xq *k = kids(p, x, KB_XQ_OR, n->nkids);
+        for (size_t i = 0; k && i < n->nkids; i++)
+            node_xq(p, &n->kids[i], &k[i]);
+        break;
+    }
+    case KB_Q_ANY:
+        group_xq(p, n, false, x);
+        break;
+    default:
+        leaf_xq(p, n, x);
+        break;
     }
 }
 
@@ -192,7 +401,7 @@ kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg
     kb_searcher *s = calloc(1, sizeof *s);
     if (!s)
         return KB_ERR_NOMEM;
-    char *msg = NULL, *schema = NULL, *language = NULL;
+    char *msg = NULL, *schema = NULL, *language = NULL, *tokenizer = NULL;
     kb_status st = kb_db_open(db_path, KB_DB_READ, &s->db, &msg);
     if (!st)
         st = kb_tokenizer_new(&s->tk);
@@ -202,10 +411,19 @@ kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg
         st = kb_db_get_meta(s->db, KB_META_LANGUAGE, &language, NULL);
     if (!st)
         st = kb_db_get_meta(s->db, KB_META_ROOT, &s->root, NULL);
+    if (!st)
+        st = kb_db_get_meta(s->db, KB_META_TOKENIZER, &tokenizer, NULL);
     if (!st && !msg && s->db && atoi(schema) != KB_SCHEMA_VERSION) {
         kb_buf b = KB_BUF_INIT;
         kb_buf_printf(&b, "index at %s has schema '%s', this kbsearch reads %d: run kbindex again "
                           "after removing the index folder", db_path, schema, KB_SCHEMA_VERSION);
+        msg = b.data;
+        st = KB_ERR_VERSION;
+    } else if (!st && !msg && s->db && strcmp(tokenizer, KB_TOKENIZER_ID) != 0) {
+        kb_buf b = KB_BUF_INIT;
+        kb_buf_printf(&b, "index at %s was tokenized as '%s', this kbsearch tokenizes queries "
+                          "as '%s': run kbindex again after removing the index folder",
+                      db_path, tokenizer, KB_TOKENIZER_ID);
         msg = b.data;
         st = KB_ERR_VERSION;
     }
@@ -218,6 +436,7 @@ kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg
     }
     free(schema);
     free(language);
+    free(tokenizer);
     if (st) {
         if (errmsg)
             *errmsg = msg;
@@ -290,6 +509,10 @@ void kb_hits_free(kb_hits *h)
     free(h);
 }
 
+/* A prefix stands for many words: it weighs as a word in one passage of
+ * this many. */
+#define PREFIX_SHARE 10
+
 /* IDF weight of each leaf, for coverage: rare words count for more. */
 static kb_status leaf_weights(kb_searcher *s, const kb_matcher *m, double *w)
 {
@@ -299,11 +522,15 @@ static kb_status leaf_weights(kb_searcher *s, const kb_matcher *m, double *w)
     for (size_t l = 0; l < kb_matcher_leaf_count(m) && !st; l++) {
         const kb_qnode *leaf = kb_matcher_leaf(m, l);
         w[l] = 0;
+        if (leaf->kind == KB_Q_PREFIX) {
+            w[l] = log(1.0 + PREFIX_SHARE);
+            continue;
+        }
         for (size_t i = 0; i < leaf->nterms && !st; i++) {
             const kb_qterm *t = &leaf->terms[i];
             kb_buf_reset(&term);
             if (t->stem) {
-                kb_buf_add(&term, "Z", 1);
+                kb_buf_puts(&term, KB_STEM_PREFIX);
                 kb_buf_add(&term, t->stem, t->stem_len);
             } else {
                 kb_buf_add(&term, t->term, t->len);
@@ -332,13 +559,14 @@ static int by_score(const void *a, const void *b)
 }
 
 /* The coverage of a short text (a heading, a title); 0 when empty. */
-static kb_status text_coverage(kb_matcher *m, kb_str t, const double *w, double *out)
+static kb_status text_coverage(const kb_query *q, kb_matcher *m, kb_str t, const double *w,
+                               double *out)
 {
     kb_matches mm;
     *out = 0;
     kb_status st = t.n ? kb_match(m, t.p, t.n, &mm) : KB_OK;
     if (!st && t.n)
-        *out = kb_coverage(&mm, w, kb_matcher_leaf_count(m));
+        *out = kb_coverage(q, &mm, w);
     return st;
 }
 
@@ -372,7 +600,7 @@ static kb_status file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, k
     kb_file_entry e;
     if (kb_file_entry_decode(f->meta, len, &e) == KB_OK)
         f->title = e.title;
-    return text_coverage(m, f->title, w, &f->in_title);
+    return text_coverage(h->query, m, f->title, w, &f->in_title);
 }
 
 static bool same_path(const cand *a, const cand *b)
@@ -443,12 +671,14 @@ static unsigned more_in_file(const cand *c, size_t n, size_t i, size_t keep)
     return more;
 }
 
-/* Are all the query's phrases found as phrases? */
+/* Are all the query's quoted phrases found as phrases? */
 static bool all_phrases(const kb_matcher *m, const kb_matches *mm)
 {
-    for (size_t l = 0; l < kb_matcher_leaf_count(m); l++)
-        if (kb_matcher_leaf(m, l)->kind == KB_Q_PHRASE && mm->leaf_hit[l] != 2)
+    for (size_t l = 0; l < kb_matcher_leaf_count(m); l++) {
+        const kb_qnode *leaf = kb_matcher_leaf(m, l);
+        if (leaf->kind == KB_Q_PHRASE && leaf->quoted && mm->leaf_hit[l] != 2)
             return false;
+    }
     return true;
 }
 
@@ -469,13 +699,13 @@ static kb_status score_passage(kb_searcher *s, kb_hits *h, kb_matcher *m, const 
     size_t nleaves = kb_matcher_leaf_count(m);
     kb_explain *e = &c->why;
     e->bm25 = r.weight;
-    e->coverage = kb_coverage(&mm, w, nleaves);
+    e->coverage = kb_coverage(h->query, &mm, w);
     e->proximity = kb_proximity(&mm, nleaves, scratch);
     e->phrases = all_phrases(m, &mm);
     size_t f = 0;
     double in_heading = 0;
     if ((st = file_of(s, h, fcap, rec.path, m, w, &f)) ||
-        (st = text_coverage(m, rec.heading, w, &in_heading)))
+        (st = text_coverage(h->query, m, rec.heading, w, &in_heading)))
         return st;
     double in_title = h->files[f].in_title;
     e->heading = in_heading > in_title ? in_heading : in_title;
@@ -512,7 +742,7 @@ static void score_files(const kb_hits *h, cand *c, size_t n)
     }
 }
 
-/* "word" or "\"a phrase\"" for each leaf, for --explain. */
+/* Each leaf's label (describe.h), for --explain. */
 static kb_status leaf_labels(kb_hits *h, const kb_matcher *m)
 {
     size_t n = kb_matcher_leaf_count(m);
@@ -520,13 +750,8 @@ static kb_status leaf_labels(kb_hits *h, const kb_matcher *m)
     if (!h->labels)
         return KB_ERR_NOMEM;
     for (size_t l = 0; l < n; l++) {
-        const kb_qnode *leaf = kb_matcher_leaf(m, l);
         kb_buf b = KB_BUF_INIT;
-        bool phrase = leaf->kind == KB_Q_PHRASE;
-        kb_buf_puts(&b, phrase ? "\"" : "");
-        for (size_t i = 0; i < leaf->nterms; i++)
-            kb_buf_printf(&b, "%s%s", i ? " " : "", leaf->terms[i].term);
-        kb_buf_puts(&b, phrase ? "\"" : "");
+        kb_qnode_label(kb_matcher_leaf(m, l), &b);
         if (kb_buf_status(&b)) {
             kb_buf_free(&b);
             return KB_ERR_NOMEM;
@@ -610,6 +835,48 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
     return st;
 }
 
+/* Parses and expands a query; on failure the message is in s->error. */
+static kb_status parse(kb_searcher *s, const char *query, size_t len,
+                       const kb_search_opts *opts, kb_query **out)
+{
+    char *msg = NULL;
+    kb_status st = kb_query_parse(query, len, s->tk, s->stemmer, out, &msg);
+    if (st) {
+        set_error(s, st, "%s", msg ? msg : kb_status_str(st));
+        free(msg);
+        return st;
+    }
+    kb_expand_opts eo = {!opts->no_correct};
+    if ((st = kb_query_expand(*out, s->db, s->tk, s->stemmer, &eo))) {
+        set_error(s, st, "%s", st == KB_ERR_NOMEM ? "out of memory" : kb_db_last_error(s->db));
+        kb_query_free(*out);
+        *out = NULL;
+    }
+    return st;
+}
+
+static unsigned term_df(void *ctx, const char *term, size_t len)
+{
+    unsigned n = 0;
+    return kb_db_term_freq(ctx, term, len, &n) ? 0 : n;
+}
+
+kb_status kb_search_describe(kb_searcher *s, const char *query, size_t len,
+                             const kb_search_opts *opts, kb_buf *out)
+{
+    kb_buf_reset(&s->error);
+    kb_query *q = NULL;
+    kb_status st = parse(s, query, len, opts, &q);
+    if (st)
+        return st;
+    kb_describe_ctx c = {term_df, s->db};
+    kb_query_describe(q, &c, out);
+    kb_query_free(q);
+    if ((st = kb_buf_status(out)))
+        set_error(s, st, "%s", "out of memory");
+    return st;
+}
+
 kb_status kb_search(kb_searcher *s, const char *query, size_t len,
                     const kb_search_opts *opts, kb_hits **out)
 {
@@ -618,11 +885,8 @@ kb_status kb_search(kb_searcher *s, const char *query, size_t len,
     kb_hits *h = calloc(1, sizeof *h);
     if (!h)
         return set_error(s, KB_ERR_NOMEM, "%s", "out of memory");
-    char *msg = NULL;
-    kb_status st = kb_query_parse(query, len, s->tk, s->stemmer, &h->query, &msg);
+    kb_status st = parse(s, query, len, opts, &h->query);
     if (st) {
-        set_error(s, st, "%s", msg ? msg : kb_status_str(st));
-        free(msg);
         kb_hits_free(h);
         return st;
     }
@@ -635,7 +899,7 @@ kb_status kb_search(kb_searcher *s, const char *query, size_t len,
             q = &k[0];
         }
     }
-    query_xq(&p, h->query, q);
+    node_xq(&p, &h->query->root, q);
     kb_matcher *m = NULL;
     size_t depth = opts->limit > KB_RERANK_DEPTH ? opts->limit : KB_RERANK_DEPTH;
     if (p.failed)

@@ -3,13 +3,41 @@
 
 #include <string.h>
 
-double kb_coverage(const kb_matches *mm, const double *w, size_t nleaves)
+/* The share of node n held (*got) out of its weight (*all). */
+static void cover(const kb_qnode *n, const kb_matches *mm, const double *w, double *got,
+                  double *all)
 {
-    double got = 0, all = 0;
-    for (size_t l = 0; l < nleaves; l++) {
-        all += w[l];
-        got += w[l] * mm->leaf_hit[l] / 2.0;
+    *got = *all = 0;
+    if (n->leaf >= 0) {
+        *all = w[n->leaf];
+        *got = w[n->leaf] * mm->leaf_hit[n->leaf] / 2.0;
+        return;
     }
+    if (n->kind == KB_Q_NOT || n->kind == KB_Q_FIELD)
+        return;
+    double best = -1;
+    for (size_t i = 0; i < n->nkids; i++) {
+        double g, a;
+        cover(&n->kids[i], mm, w, &g, &a);
+        if (n->kind != KB_Q_OR) {
+            *got += g;
+            *all += a;
+            continue;
+        }
+        /* The best-held alternative; if none is held, the weightiest. */
+        double r = a > 0 ? g / a : 0;
+        if (a > 0 && (r > best || (r == best && a > *all))) {
+            best = r;
+            *got = g;
+            *all = a;
+        }
+    }
+}
+
+double kb_coverage(const kb_query *q, const kb_matches *mm, const double *w)
+{
+    double got, all;
+    cover(&q->root, mm, w, &got, &all);
     return all > 0 ? got / all : 0;
 }
 

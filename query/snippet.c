@@ -116,7 +116,7 @@ kb_status kb_snippet_make(const char *text, size_t len, const kb_matches *mm,
     for (size_t i = 0; i < mm->nspans; i++) {
         const kb_mspan *m = &mm->spans[i];
         kb_span *s = &out->spans[out->nspans++];
-        *s = (kb_span){m->start, m->end, KB_NOT_IN_SNIPPET, KB_NOT_IN_SNIPPET, m->leaf};
+        *s = (kb_span){m->start, m->end, KB_NOT_IN_SNIPPET, KB_NOT_IN_SNIPPET, m->leaf, m->how};
         if (m->start < from || m->end > to)
             continue;
         copy_text(&b, text + at, m->start - at);

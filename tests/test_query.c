@@ -60,8 +60,34 @@ static void describe_term(const kb_qterm *t, kb_buf *b)
     }
 }
 
+static void describe_node(const kb_qnode *n, kb_buf *b);
+
+static void describe_kids(const char *name, const kb_qnode *n, kb_buf *b)
+{
+    kb_buf_puts(b, name);
+    kb_buf_puts(b, "(");
+    for (size_t i = 0; i < n->nkids; i++) {
+        if (i)
+            kb_buf_puts(b, " ");
+        describe_node(&n->kids[i], b);
+    }
+    kb_buf_puts(b, ")");
+}
+
+static void describe_terms(const kb_qnode *n, kb_buf *b)
+{
+    for (size_t i = 0; i < n->nterms; i++) {
+        if (i)
+            kb_buf_puts(b, " ");
+        describe_term(&n->terms[i], b);
+    }
+}
+
 static void describe_node(const kb_qnode *n, kb_buf *b)
 {
+    static const char *const fields[] = {"path", "ext", "title", "heading"};
+    if (n->required)
+        kb_buf_puts(b, "+");
     switch (n->kind) {
     case KB_Q_TERM:
         cr_assert_eq(n->nterms, 1);
@@ -74,22 +100,34 @@ static void describe_node(const kb_qnode *n, kb_buf *b)
         cr_assert_geq(n->nterms, 2);
         cr_assert_eq(n->nkids, 0);
         kb_buf_puts(b, n->quoted ? "qP[" : "P[");
-        for (size_t i = 0; i < n->nterms; i++) {
-            if (i)
-                kb_buf_puts(b, " ");
-            describe_term(&n->terms[i], b);
-        }
+        describe_terms(n, b);
         kb_buf_puts(b, "]");
+        break;
+    case KB_Q_PREFIX:
+        cr_assert_eq(n->nterms, 1);
+        kb_buf_printf(b, "PRE(%s)", n->terms[0].term);
+        break;
+    case KB_Q_NEAR:
+    case KB_Q_ADJ:
+        kb_buf_printf(b, "%s/%u[", n->kind == KB_Q_NEAR ? "NEAR" : "ADJ", n->window);
+        describe_terms(n, b);
+        kb_buf_puts(b, "]");
+        break;
+    case KB_Q_FIELD:
+        kb_buf_printf(b, "F(%s:%s", fields[n->field], n->value);
+        if (n->nterms) {
+            kb_buf_puts(b, "=");
+            describe_terms(n, b);
+        }
+        kb_buf_puts(b, ")");
         break;
     case KB_Q_NOT:
         cr_assert_eq(n->nkids, 1);
-        kb_buf_puts(b, "N(");
-        describe_node(&n->kids[0], b);
-        kb_buf_puts(b, ")");
+        describe_kids("N", n, b);
         break;
-    case KB_Q_ANY:
-        kb_buf_puts(b, "ANY?");
-        break;
+    case KB_Q_AND: describe_kids("AND", n, b); break;
+    case KB_Q_OR: describe_kids("OR", n, b); break;
+    case KB_Q_ANY: describe_kids("ANY", n, b); break;
     }
 }
 
@@ -150,6 +188,53 @@ static const parse_case cases[] = {
     {"fox\"lazy dog\"", "T(fox/fox)@1 qP[lazy/- dog/-]@4", 0},
     /* punctuation-only items vanish */
     {"?? fox !!", "T(fox/fox)@4", 0},
+    /* boolean operators, in capitals; AND binds tighter than OR */
+    {"cats AND dogs", "AND(T(cats/cat) T(dogs/dog))@1", 0},
+    {"cats OR dogs", "OR(T(cats/cat) T(dogs/dog))@1", 0},
+    {"a OR b AND c", "OR(T(a/a) AND(T(b/b) T(c/c)))@1", 0},
+    {"a AND b AND c", "AND(T(a/a) T(b/b) T(c/c))@1", 0},
+    {"x a OR b y", "T(x/x)@1 OR(T(a/a) T(b/b))@3 T(y/y)@10", 0},
+    {"NOT dogs cats", "N(T(dogs/dog))@1 T(cats/cat)@10", 0},
+    {"cats AND NOT dogs", "AND(T(cats/cat) N(T(dogs/dog)))@1", 0},
+    {"+cats dogs", "+T(cats/cat)@1 T(dogs/dog)@7", 0},
+    {"NOT NOT dogs", "T(dogs/dog)@1", 0},
+    {"-(cats dogs) fox", "N(ANY(T(cats/cat) T(dogs/dog)))@1 T(fox/fox)@14", 0},
+    /* parentheses */
+    {"(cats OR dogs) AND fox", "AND(OR(T(cats/cat) T(dogs/dog)) T(fox/fox))@1", 0},
+    {"(cats dogs)", "ANY(T(cats/cat) T(dogs/dog))@1", 0},
+    {"((fox))", "T(fox/fox)@1", 0},
+    {"1 250 people", "T(1250/-)@1 T(people/peopl)@7", 0},
+    /* proximity: exact forms, windows */
+    {"budget NEAR/5 review", "NEAR/5[budget/- review/-]@1", 0},
+    {"budget NEAR review", "NEAR/10[budget/- review/-]@1", 0},
+    {"budget ADJ/3 review", "ADJ/3[budget/- review/-]@1", 0},
+    {"a NEAR/2 b NEAR/2 c", "NEAR/2[a/- b/- c/-]@1", 0},
+    {"\"cost sharing\" NEAR/4 plan", "NEAR/4[cost/- sharing/- plan/-]@1", 0},
+    /* prefix */
+    {"strat* plan", "PRE(strat)@1 T(plan/plan)@8", 0},
+    /* fields */
+    {"path:reports/ budget", "F(path:reports/)@1 T(budget/budget)@15", 0},
+    {"ext:.MD fox", "F(ext:md)@1 T(fox/fox)@9", 0},
+    {"title:Gardens fox", "F(title:Gardens=gardens/garden)@1 T(fox/fox)@15", 0},
+    {"heading:\"compost heap\" fox",
+     "F(heading:compost heap=compost/compost heap/heap)@1 T(fox/fox)@24", 0},
+    {"-path:drafts/ fox", "N(F(path:drafts/))@1 T(fox/fox)@15", 0},
+    {"path:a(b)/ fox", "F(path:a(b)/)@1 T(fox/fox)@12", 0},
+    /* a field name without a value, or an unknown one, is a word */
+    {"path: fox", "T(path/path)@1 T(fox/fox)@7", 0},
+    {"colour:red", "P[colour/colour red/red]@1", 0},
+    /* lenient repairs, each with a warning */
+    {"(cats dogs", "ANY(T(cats/cat) T(dogs/dog))@1", 1},
+    {"cats) dogs", "T(cats/cat)@1 T(dogs/dog)@7", 1},
+    {"cats AND", "T(cats/cat)@1", 1},
+    {"AND cats", "T(cats/cat)@5", 1},
+    {"OR cats OR", "T(cats/cat)@4", 2},
+    {"cats OR NOT dogs", "T(cats/cat)@1", 1},
+    {"fox NOT", "T(fox/fox)@1", 1},
+    {"fox NEAR/3", "T(fox/fox)@1", 1},
+    {"(a OR b) NEAR c", "AND(OR(T(a/a) T(b/b)) T(c/c))@1", 1},
+    {"fox title:\"lazy", "T(fox/fox)@1 F(title:lazy=lazy/lazi)@5", 1},
+    {"fox ext:", "T(fox/fox)@1 T(ext/ext)@5", 0},
 };
 
 Test(query, table)
@@ -243,7 +328,8 @@ Test(query, only_excluded_is_an_error_naming_the_column)
 
 Test(query, nothing_to_search_is_an_error)
 {
-    const char *inputs[] = {"", "   ", "\t\n", "?!", "-- ... ---", "\"\"", "“ ”", "-"};
+    const char *inputs[] = {"", "   ", "\t\n", "?!", "-- ... ---", "\"\"", "“ ”", "-", "*",
+                            "()", "AND OR", "NOT a AND NOT b", "path:x/ ext:md", "( ) ) ("};
     for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
         kb_query *q = (kb_query *)&q;
         char *err = NULL;

@@ -21,7 +21,8 @@ typedef struct {
 
 /* Parses `q`, matches `text`, and hands the matches to `check`. */
 static void with_matches(const char *q, const char *text,
-                         void (*check)(const kb_matches *, size_t, const void *), const void *arg)
+                         void (*check)(const kb_matches *, const kb_query *, size_t, const void *),
+                         const void *arg)
 {
     kb_tokenizer *tk;
     kb_stemmer *en;
@@ -33,15 +34,17 @@ static void with_matches(const char *q, const char *text,
     cr_assert_eq(kb_query_parse(q, strlen(q), tk, en, &query, NULL), KB_OK);
     cr_assert_eq(kb_matcher_new(query, tk, en, &m), KB_OK);
     cr_assert_eq(kb_match(m, text, strlen(text), &mm), KB_OK);
-    check(&mm, kb_matcher_leaf_count(m), arg);
+    check(&mm, query, kb_matcher_leaf_count(m), arg);
     kb_matcher_free(m);
     kb_query_free(query);
     kb_stemmer_free(en);
     kb_tokenizer_free(tk);
 }
 
-static void check_proximity(const kb_matches *mm, size_t nleaves, const void *arg)
+static void check_proximity(const kb_matches *mm, const kb_query *q, size_t nleaves,
+                            const void *arg)
 {
+    (void)q;
     const prox_case *c = arg;
     unsigned *scratch = calloc(nleaves ? nleaves : 1, sizeof *scratch);
     double p = kb_proximity(mm, nleaves, scratch);
@@ -86,10 +89,12 @@ typedef struct {
     double want;
 } cov_case;
 
-static void check_coverage(const kb_matches *mm, size_t nleaves, const void *arg)
+static void check_coverage(const kb_matches *mm, const kb_query *q, size_t nleaves,
+                           const void *arg)
 {
+    (void)nleaves;
     const cov_case *c = arg;
-    double got = kb_coverage(mm, c->w, nleaves);
+    double got = kb_coverage(q, mm, c->w);
     cr_expect(fabs(got - c->want) < 1e-9, "coverage %g, want %g", got, c->want);
 }
 
@@ -101,6 +106,26 @@ Test(signals, coverage_weighs_leaves)
     with_matches("tide gauge", "a gauge", check_coverage, &rare);
     with_matches("tide gauge", "a tide", check_coverage, &common);
     with_matches("tide gauge", "nothing", check_coverage, &none);
+}
+
+Test(signals, coverage_takes_the_best_alternative_of_an_or)
+{
+    /* tide OR gauge, then pier: leaves 0, 1, 2 */
+    static const double w[] = {1, 3, 1};
+    cov_case both = {w, 1.0}, cheap = {w, 1.0}, dear = {w, 1.0}, none = {w, 1.0 / 4},
+             half = {w, 3.0 / 4};
+    with_matches("(tide OR gauge) pier", "tide gauge pier", check_coverage, &both);
+    with_matches("(tide OR gauge) pier", "tide pier", check_coverage, &cheap);
+    with_matches("(tide OR gauge) pier", "gauge pier", check_coverage, &dear);
+    with_matches("(tide OR gauge) pier", "pier", check_coverage, &none);
+    with_matches("(tide OR gauge) pier", "gauge", check_coverage, &half);
+}
+
+Test(signals, coverage_ignores_exclusions_and_filters)
+{
+    static const double w[] = {1};
+    cov_case all = {w, 1.0};
+    with_matches("tide -gauge path:notes/", "tide", check_coverage, &all);
 }
 
 Test(signals, coverage_counts_a_scattered_phrase_half)

@@ -38,10 +38,22 @@ extern "C" {
 #define KB_META_LANGUAGE "kb:language" /* stemming language, or "none" */
 #define KB_META_SCHEMA "kb:schema"     /* KB_SCHEMA_VERSION, in decimal */
 #define KB_META_BOILERPLATE "kb:boilerplate" /* "filter" or "keep" */
+#define KB_META_TOKENIZER "kb:tokenizer" /* KB_TOKENIZER_ID: queries are
+                                            tokenized the same way */
 
 /* The boolean term of passages judged chrome (boilerplate.h), which
  * searches leave out unless asked to include them. */
 #define KB_CHROME_TERM "XC"
+
+/* Term prefixes.  Exact forms have none (they start with a lower-case
+ * letter, a digit or a non-Latin letter, so never collide with these). */
+#define KB_STEM_PREFIX "Z"    /* Snowball stem, wdf counted, no positions */
+#define KB_ACCENT_PREFIX "A"  /* a form with its diacritics ("café"), when
+                                 it has some */
+#define KB_PATH_PREFIX "P"    /* boolean: the file's relative path */
+#define KB_EXT_PREFIX "E"     /* boolean: its extension, lower case */
+#define KB_TITLE_PREFIX "T"   /* boolean: each word (stem) of its title */
+#define KB_HEADING_PREFIX "H" /* boolean: each word (stem) of the heading */
 
 typedef struct kb_index_opts {
     const char *folder;   /* the folder to index */

@@ -2,10 +2,13 @@
  *
  * The matcher re-tokenizes stored text with the document tokenizer and
  * marks the tokens that satisfy a query leaf (the FTS5 highlight idea): a
- * word matches its exact form or any word with the same stem; a phrase
- * matches its exact forms at consecutive positions and gives one span.
- * Excluded words are never marked.  It serves both ranking (which query
- * leaves a passage satisfies) and highlighting (where).
+ * word matches its exact form, any word with the same stem, and its
+ * alternatives (spelling variants, synonyms: a multi-word synonym as a
+ * phrase); a phrase matches its exact forms at consecutive positions and
+ * gives one span; a prefix any word starting with it; NEAR and ADJ mark
+ * their words only where the window matched.  Excluded words are never
+ * marked.  It serves both ranking (which query leaves a passage
+ * satisfies) and highlighting (where, and how).
  */
 #ifndef KBSEARCH_MATCH_H
 #define KBSEARCH_MATCH_H
@@ -18,12 +21,29 @@
 extern "C" {
 #endif
 
+/* How a matched place satisfies its leaf. */
+typedef enum kb_match_how {
+    KB_MATCH_EXACT,      /* the word as typed (after normalization) */
+    KB_MATCH_STEM,       /* another form with the same stem */
+    KB_MATCH_PHRASE,     /* the whole phrase */
+    KB_MATCH_PARTIAL,    /* one word of a phrase not found as a phrase */
+    KB_MATCH_PREFIX,     /* a word starting with the prefix */
+    KB_MATCH_NEAR,       /* a word of a NEAR/ADJ window that matched */
+    KB_MATCH_VARIANT,    /* a British/American spelling variant */
+    KB_MATCH_SYNONYM,    /* a synonym (acronym, synonyms.txt) */
+    KB_MATCH_CORRECTION  /* the spelling correction of the typed word */
+} kb_match_how;
+
+/* "exact", "stem", ...: the names JSON output uses. */
+const char *kb_match_how_name(kb_match_how how);
+
 /* One matched place: [start,end) in the matched text; `leaf` is the index
  * of the query leaf it satisfies. */
 typedef struct kb_mspan {
     size_t start;
     size_t end;
     unsigned leaf;
+    kb_match_how how;
 } kb_mspan;
 
 /* A token of the matched text, kept for snippet windows. */
@@ -53,7 +73,7 @@ kb_status kb_matcher_new(const kb_query *q, kb_tokenizer *tk, kb_stemmer *stemme
                          kb_matcher **out);
 void kb_matcher_free(kb_matcher *m);
 
-/* The positive leaves (words and phrases not under a NOT), in query order. */
+/* The positive leaves (kb_qnode.leaf order). */
 size_t kb_matcher_leaf_count(const kb_matcher *m);
 const kb_qnode *kb_matcher_leaf(const kb_matcher *m, size_t i);
 

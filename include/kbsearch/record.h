@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define KB_SCHEMA_VERSION 3
+#define KB_SCHEMA_VERSION 4
 
 /* A byte slice; not NUL-terminated unless said so. */
 typedef struct kb_str {

@@ -2,6 +2,11 @@
  * highlight.  What comes out are plain hits a printer can show without
  * knowing anything about the engine.
  *
+ * The query is parsed (query.h), expanded against the index (expand.h:
+ * spelling variants, synonyms, corrections), turned into an engine query
+ * (a ranked group ORs its clauses, AND and '+' require, NOT and '-'
+ * exclude, fields filter) and its passages scored with BM25.
+ *
  * Ranking: the query's words and phrases are ORed and scored with BM25
  * over passages (so a query whose words never meet still finds the best
  * partial matches), then the best KB_RERANK_DEPTH candidates are re-scored
@@ -75,6 +80,8 @@ typedef struct kb_search_opts {
     int all;         /* non-zero: include passages judged page chrome
                         (boilerplate.h), ranked after all the others */
     int explain;     /* non-zero: fill kb_hit.explain */
+    int no_correct;  /* non-zero: search words as typed, even when the
+                        spelling table has a likely correction (expand.h) */
 } kb_search_opts;
 
 /* One query leaf's part of a passage's BM25 score. */
@@ -133,6 +140,11 @@ typedef struct kb_hits kb_hits;
  * kb_searcher_last_error. */
 kb_status kb_search(kb_searcher *s, const char *query, size_t len,
                     const kb_search_opts *opts, kb_hits **out);
+
+/* Appends the parsed and expanded query in words (describe.h) to *out,
+ * without searching: what --explain-query prints.  Errors as kb_search. */
+kb_status kb_search_describe(kb_searcher *s, const char *query, size_t len,
+                             const kb_search_opts *opts, kb_buf *out);
 
 size_t kb_hits_count(const kb_hits *h);
 

@@ -14,8 +14,10 @@ extern "C" {
 
 /* The share of the query a text holds: the sum of the weights w[l] of the
  * leaves it satisfies (a leaf matched only in part, such as a phrase found
- * as scattered words, counts half) over the sum of all weights. */
-double kb_coverage(const kb_matches *mm, const double *w, size_t nleaves);
+ * as scattered words, counts half) over the sum of all weights.  Under an
+ * OR only the best-held alternative counts; excluded leaves and filters
+ * not at all. */
+double kb_coverage(const kb_query *q, const kb_matches *mm, const double *w);
 
 /* How close together the query's words are: with m >= 2 distinct leaves
  * matched and W the width in words of the narrowest stretch holding one

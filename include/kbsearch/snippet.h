@@ -28,6 +28,7 @@ typedef struct kb_span {
     size_t start, end;
     size_t snip_start, snip_end;
     unsigned leaf;  /* index of the query leaf it satisfies */
+    kb_match_how how;
 } kb_span;
 
 #define KB_NOT_IN_SNIPPET ((size_t)-1)
