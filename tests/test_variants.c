@@ -248,3 +248,30 @@ Test(variants, bad_arguments)
     cr_expect_eq(kb_spelling_variants(NULL, 0, collect, &c), KB_OK);
     cr_expect_eq(c.calls, 0u);
 }
+
+/* Under the sanitizers: every short word over letters the rules look at
+ * stays within its buffers, and its candidates keep the contract. */
+Test(variants, survives_every_short_word)
+{
+    static const char letters[] = "aeioulrtsvgdcnz";
+    const size_t k = sizeof letters - 1;
+    char w[6];
+    for (size_t n = 1; n <= 5; n++) {
+        size_t total = 1;
+        for (size_t i = 0; i < n; i++)
+            total *= k;
+        for (size_t code = 0; code < total; code++) {
+            size_t v = code;
+            for (size_t i = 0; i < n; i++, v /= k)
+                w[i] = letters[v % k];
+            collector c = {0};
+            cr_assert_eq(kb_spelling_variants(w, n, collect, &c), KB_OK);
+            cr_assert(!c.bad_nul);
+        }
+    }
+    char longest[64];
+    memset(longest, 'e', sizeof longest);
+    memcpy(longest + sizeof longest - 8, "ourising", 8);
+    collector c = {0};
+    cr_expect_eq(kb_spelling_variants(longest, sizeof longest, collect, &c), KB_OK);
+}
