@@ -459,7 +459,11 @@ static kb_qnode field_leaf(parser *p, const lexeme *x)
         warn(p, "unclosed quote at column %zu closed at the end", x->from);
     n.kind = KB_Q_FIELD;
     n.field = x->field;
-    if (!(n.value = strndup(p->s + x->from, x->to - x->from))) {
+    /* Not strndup: the query need not be NUL-terminated. */
+    if ((n.value = malloc(x->to - x->from + 1)) != NULL) {
+        memcpy(n.value, p->s + x->from, x->to - x->from);
+        n.value[x->to - x->from] = '\0';
+    } else {
         fail(p, KB_ERR_NOMEM);
         return empty(x->at + 1);
     }

@@ -5,7 +5,9 @@
  * KB_OK a tree and no message, on failure no tree and (unless memory ran
  * out) a message.  The tree is walked so that ASan sees every term read.
  * A broken invariant calls abort(), which libFuzzer reports as a crash
- * with the input that caused it.
+ * with the input that caused it.  A parsed tree is then matched against a
+ * fixed text (match.h), so the matcher meets every shape of tree too: its
+ * spans must lie in the text, sorted, and name a leaf of the query.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -14,6 +16,7 @@
 #include <string.h>
 
 #include "kbsearch/index.h"
+#include "kbsearch/match.h"
 #include "kbsearch/query.h"
 #include "kbsearch/tokenize.h"
 
@@ -73,6 +76,30 @@ static void check_node(const kb_qnode *n, size_t len)
         check_node(&n->kids[i], len);
 }
 
+/* Words the seed queries use, in every form the matcher handles. */
+static const char passage[] =
+    "The transfer of wartime operational control (OPCON) was delayed; strategic "
+    "flexibility matters more than a tidy plan. Budget NEAR review: 3.5% of 1,250 "
+    "in the U.S. café, 東京都 and 서울, the colour of burden-sharing costs.";
+
+static void check_matches(const kb_query *q)
+{
+    kb_matcher *m = NULL;
+    kb_matches mm;
+    if (kb_matcher_new(q, tokenizer, stemmer, &m) != KB_OK)
+        return;
+    CHECK(kb_matcher_leaf_count(m) == q->nleaves);
+    if (kb_match(m, passage, sizeof passage - 1, &mm) == KB_OK) {
+        for (size_t i = 0; i < mm.nspans; i++) {
+            const kb_mspan *s = &mm.spans[i];
+            CHECK(s->start < s->end && s->end <= sizeof passage - 1);
+            CHECK(i == 0 || mm.spans[i - 1].end <= s->start);
+            CHECK(s->leaf < q->nleaves && mm.leaf_hit[s->leaf] > 0);
+        }
+    }
+    kb_matcher_free(m);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* Poisoned: kb_query_parse must set both, whatever it returns. */
@@ -88,6 +115,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         CHECK(q->nwarnings == 0 || q->warnings != NULL);
         for (size_t i = 0; i < q->nwarnings; i++)
             CHECK(q->warnings[i] != NULL && q->warnings[i][0] != '\0');
+        CHECK(q->nleaves > 0);
+        check_matches(q);
     } else {
         CHECK(q == NULL);
         CHECK(st == KB_ERR_NOMEM || (msg != NULL && msg[0] != '\0'));
