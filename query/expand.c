@@ -119,9 +119,7 @@ static int on_variant(void *ctx, const char *word, size_t len)
     kb_status st = kb_qterm_set(&t, word, len, 0, c->e->stemmer, false);
     if (!st && word_df(c->e, &t) > 0)
         add_alt(c->e, c->n, KB_ALT_VARIANT, word, len);
-    free(t.term);
-    free(t.stem);
-    free(t.accent);
+    kb_qterm_clear(&t);
     if (st && !c->e->st)
         c->e->st = st;
     return c->e->st;
@@ -159,13 +157,18 @@ static void correct(expander *e, kb_qnode *n)
         kb_qterm fixed;
         char *typed = t->term;
         e->st = kb_qterm_set(&fixed, sugg, slen, 0, e->stemmer, false);
-        if (!e->st) {
-            free(t->stem);
-            free(t->accent);
+        if (e->st) {
+            kb_qterm_clear(&fixed);
+        } else {
+            t->term = NULL; /* kept as corrected_from */
+            kb_qterm_clear(t);
             *t = fixed;
             n->corrected_from = typed;
-            for (size_t a = 0; a < n->nalts; a++)
-                free(n->alts[a].terms); /* alternatives of the mistyped word */
+            for (size_t a = 0; a < n->nalts; a++) { /* the mistyped word's alternatives */
+                for (size_t i = 0; i < n->alts[a].nterms; i++)
+                    kb_qterm_clear(&n->alts[a].terms[i]);
+                free(n->alts[a].terms);
+            }
             free(n->alts);
             n->alts = NULL;
             n->nalts = 0;

@@ -241,13 +241,18 @@ static lexeme peek(const parser *p)
 
 /* --- nodes ---------------------------------------------------------------- */
 
+void kb_qterm_clear(kb_qterm *t)
+{
+    free(t->term);
+    free(t->stem);
+    free(t->accent);
+    memset(t, 0, sizeof *t);
+}
+
 static void free_terms(kb_qterm *t, size_t n)
 {
-    for (size_t i = 0; i < n; i++) {
-        free(t[i].term);
-        free(t[i].stem);
-        free(t[i].accent);
-    }
+    for (size_t i = 0; i < n; i++)
+        kb_qterm_clear(&t[i]);
     free(t);
 }
 
@@ -404,10 +409,7 @@ static void tokenize(parser *p, size_t from, size_t to, bool exact, collector *c
     size_t n = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (covered_unigram(c, i)) {
-            kb_qterm *t = &c->terms[i];
-            free(t->term);
-            free(t->stem);
-            free(t->accent);
+            kb_qterm_clear(&c->terms[i]);
         } else {
             c->terms[n] = c->terms[i];
             c->pos[n++] = c->pos[i];

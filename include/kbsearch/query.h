@@ -154,6 +154,9 @@ void kb_query_each_leaf(const kb_query *q, kb_leaf_fn fn, void *ctx);
 kb_status kb_qterm_set(kb_qterm *t, const char *term, size_t len, unsigned flags,
                        kb_stemmer *stemmer, bool exact);
 
+/* Frees a query term's strings and zeroes it (the struct is the caller's). */
+void kb_qterm_clear(kb_qterm *t);
+
 #ifdef __cplusplus
 }
 #endif
