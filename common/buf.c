@@ -1,5 +1,6 @@
 #include "kbsearch/buf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,4 +91,22 @@ bool kb_grow(void **p, size_t *cap, size_t need, size_t size)
     *p = q;
     *cap = n;
     return true;
+}
+
+kb_status kb_buf_read_file(kb_buf *b, const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return KB_ERR_IO;
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        kb_buf_add(b, chunk, n);
+    int e = ferror(f) ? EIO : 0;
+    fclose(f);
+    if (e) {
+        errno = e;
+        return KB_ERR_IO;
+    }
+    return kb_buf_status(b);
 }

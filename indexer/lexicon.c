@@ -274,26 +274,16 @@ static kb_status read_user_file(kb_lexicon *lx, const char *path, char **text, s
 {
     *text = NULL;
     *len = 0;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        if (errno == ENOENT)
-            return KB_OK;
-        kb_buf_reset(&lx->error);
-        kb_buf_printf(&lx->error, "reading %s: %s", path, strerror(errno));
-        return KB_ERR_IO;
-    }
     kb_buf b = KB_BUF_INIT;
-    char chunk[4096];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        kb_buf_add(&b, chunk, n);
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad || kb_buf_status(&b)) {
-        kb_buf_free(&b);
+    kb_status st = kb_buf_read_file(&b, path);
+    if (st == KB_ERR_IO && errno == ENOENT)
+        return KB_OK;
+    if (st) {
         kb_buf_reset(&lx->error);
-        kb_buf_printf(&lx->error, "reading %s: %s", path, bad ? "read error" : "out of memory");
-        return bad ? KB_ERR_IO : KB_ERR_NOMEM;
+        kb_buf_printf(&lx->error, "reading %s: %s", path,
+                      st == KB_ERR_IO ? strerror(errno) : "out of memory");
+        kb_buf_free(&b);
+        return st;
     }
     *text = b.data ? b.data : strdup("");
     *len = b.len;

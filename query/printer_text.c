@@ -57,16 +57,8 @@ static kb_status text_begin(kb_printer *p, const kb_print_query *q)
  * the index says; NULL otherwise (changed, gone, unreadable). */
 static char *read_if_current(const char *path, const kb_hit *h, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
     kb_buf b = KB_BUF_INIT;
-    char chunk[65536];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        kb_buf_add(&b, chunk, n);
-    fclose(f);
-    if (kb_buf_status(&b) || b.len < h->rec.byte_end ||
+    if (kb_buf_read_file(&b, path) || b.len < h->rec.byte_end ||
         memcmp(b.data + h->rec.byte_start, h->rec.text.p, h->rec.text.n) != 0) {
         kb_buf_free(&b);
         return NULL;

@@ -40,6 +40,10 @@ kb_status kb_buf_status(const kb_buf *b);
 /* Frees the memory; the buffer can be used again after it. */
 void kb_buf_free(kb_buf *b);
 
+/* Appends the whole file at `path` to *b.  Returns KB_OK, KB_ERR_IO
+ * (errno tells why; ENOENT when it does not exist) or KB_ERR_NOMEM. */
+kb_status kb_buf_read_file(kb_buf *b, const char *path);
+
 /* Makes the array *p (of *cap elements of `size` bytes) hold at least
  * `need` elements, doubling its capacity.  Returns false, leaving the
  * array as it was, when memory runs out. */
