@@ -23,6 +23,8 @@ static const char usage[] =
     "      --db PATH        the index folder (default: DIR/" KB_INDEX_DIRNAME ")\n"
     "      --language LANG  stemming language (default: the index's, else\n"
     "                       " KB_DEFAULT_LANGUAGE "); 'none' turns stemming off\n"
+    "      --commit-mb MB   commit the index every MB megabytes of text read\n"
+    "                       (default 32): an interrupted run loses at most that\n"
     "      --keep-boilerplate  mark no passage as page chrome (menus, footers,\n"
     "                       share bars...): all of them show in results.\n"
     "                       Give it on every run: a run with the other\n"
@@ -55,6 +57,7 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'L'},
         {"keep-boilerplate", no_argument, NULL, 'K'},
+        {"commit-mb", required_argument, NULL, 'C'},
         {"show-boilerplate", no_argument, NULL, 'S'},
         {"list-synonyms", no_argument, NULL, 'Y'},
         {"help", no_argument, NULL, 'h'},
@@ -63,12 +66,22 @@ int main(int argc, char **argv)
     };
     kb_index_opts opts = {".", NULL, NULL, 0, 0};
     int c, show = 0;
+    unsigned long mb;
     opterr = 0; /* our own messages, in our format */
     while ((c = getopt_long(argc, argv, ":hV", longopts, NULL)) != -1) {
         switch (c) {
         case 'd': opts.db_path = optarg; break;
         case 'L': opts.language = optarg; break;
         case 'K': opts.keep_boilerplate = 1; break;
+        case 'C':
+            if (!kb_cli_number("kbindex", "--commit-mb", optarg, 1ul << 20, &mb))
+                return KB_EXIT_ERROR;
+            if (mb == 0) {
+                kb_cli_diag("kbindex", "--commit-mb", "must be at least 1");
+                return KB_EXIT_ERROR;
+            }
+            opts.commit_bytes = (size_t)mb << 20;
+            break;
         case 'S': show = 1; break;
         case 'Y': show = 2; break;
         case 'h': fputs(usage, stdout); return 0;
