@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kbsearch/utf8.h"
+
 void kb_cli_diag(const char *prog, const char *context, const char *fmt, ...)
 {
     va_list ap;
@@ -55,4 +57,27 @@ void kb_cli_bad_option(const char *prog, int getopt_result, const char *arg)
     else
         kb_cli_diag(prog, arg, "unknown option (a query word starting with '-' goes after --)");
     fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+}
+
+void kb_cli_escape(kb_buf *out, const char *s)
+{
+    size_t n = strlen(s), i = 0, bad;
+    while (i < n) {
+        size_t ok = kb_utf8_valid(s + i, n - i, &bad) ? n - i : bad;
+        for (size_t end = i + ok; i < end; i++) {
+            unsigned char c = (unsigned char)s[i];
+            if (c == '\\')
+                kb_buf_puts(out, "\\\\");
+            else if (c == '\n')
+                kb_buf_puts(out, "\\n");
+            else if (c == '\t')
+                kb_buf_puts(out, "\\t");
+            else if (c < 0x20 || c == 0x7f)
+                kb_buf_printf(out, "\\x%02x", c);
+            else
+                kb_buf_add(out, s + i, 1);
+        }
+        if (i < n)
+            kb_buf_printf(out, "\\x%02x", (unsigned char)s[i++]);
+    }
 }

@@ -5,6 +5,7 @@
 #define KBSEARCH_CLI_H
 
 #include <stddef.h>
+#include "kbsearch/buf.h"
 
 /* Exit statuses, as grep: */
 enum { KB_EXIT_MATCH = 0, KB_EXIT_NO_MATCH = 1, KB_EXIT_ERROR = 2 };
@@ -12,6 +13,12 @@ enum { KB_EXIT_MATCH = 0, KB_EXIT_NO_MATCH = 1, KB_EXIT_ERROR = 2 };
 /* Prints "PROG: CONTEXT: MESSAGE\n" to stderr (no CONTEXT part if NULL). */
 void kb_cli_diag(const char *prog, const char *context, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Appends `s` as a diagnostic shows a path: control characters and bytes
+ * that are not UTF-8 as C escapes (\n, \t, \x9f), a backslash doubled,
+ * so a file named with a newline or in a legacy encoding stays one
+ * unambiguous line.  Check kb_buf_status. */
+void kb_cli_escape(kb_buf *out, const char *s);
 
 /* Reports a getopt failure ('?' unknown option, ':' missing value) for
  * the option `arg` as written, and how to get help. */

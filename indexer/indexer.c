@@ -10,12 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kbsearch/boilerplate.h"
 #include "kbsearch/buf.h"
 #include "kbsearch/index.h"
 #include "kbsearch/lexicon.h"
+#include "kbsearch/reader.h"
 #include "kbsearch/record.h"
 #include "kbsearch/segment.h"
 #include "kbsearch/tokenize.h"
@@ -28,21 +30,36 @@ typedef struct {
     char *raw;        /* the encoded entry (owned); e.title points into it */
     size_t raw_len;
     kb_file_entry e;
-    bool seen;        /* met during this walk, so not removed */
+    bool seen;        /* still in the folder, so not removed */
 } known_file;
+
+/* A file of the folder that has to be read: new, or changed by size or
+ * modification time. */
+typedef struct {
+    char *rel;        /* owned */
+    uint64_t size;
+    size_t known;     /* index in ix->known, or SIZE_MAX */
+} todo_file;
 
 typedef struct {
     const kb_index_opts *opts;
-    kb_warn_fn warn;
-    void *warn_ctx;
     kb_index_stats *stats;
+    kb_progress progress;
+    const char *root;
+    const char *db_path;
+    kb_buf abs;             /* root + "/" + the path being read */
     kb_db *db;
     kb_tokenizer *tk;
     kb_stemmer *stemmer;    /* NULL for language "none" */
     kb_lexicon *lex;        /* spelling and synonym tables */
     known_file *known;      /* sorted by path (metadata keys come sorted) */
     size_t nknown, known_cap;
+    known_file **gone;      /* known files not in the folder, by hash */
+    size_t ngone;
+    todo_file *todo;        /* files to read, in walk order */
+    size_t ntodo, todo_cap;
     size_t commit_bytes;    /* threshold */
+    size_t max_bytes;       /* read of one file */
     size_t pending_bytes;   /* text read since the last commit */
     kb_buf scratch;         /* record and metadata encoding */
     kb_buf term;            /* prefixed terms */
@@ -261,57 +278,44 @@ static int add_passage(indexer *ix, const kb_passage *p, const kb_chrome *chrome
     return 0;
 }
 
-/* Reads a whole file.  Returns NULL with errno set on failure. */
-static char *read_file(const char *path, size_t *len)
+const char *kb_file_event_name(kb_file_event ev)
 {
-    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return NULL;
-    struct stat st;
-    char *buf = NULL;
-    size_t cap = 0, n = 0;
-    /* One read of the stat size, plus a byte to see that the file ended. */
-    size_t want = fstat(fd, &st) == 0 && st.st_size > 0 ? (size_t)st.st_size + 2 : 4096;
-    for (;;) {
-        if (n + 1 >= cap) {
-            cap = cap ? cap * 2 : want;
-            char *p = realloc(buf, cap);
-            if (!p) {
-                errno = ENOMEM;
-                goto fail;
-            }
-            buf = p;
-        }
-        ssize_t got = read(fd, buf + n, cap - n - 1);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
-            goto fail;
-        }
-        if (got == 0)
-            break;
-        n += (size_t)got;
-    }
-    close(fd);
-    buf[n] = '\0';
-    *len = n;
-    return buf;
-fail:
-    {
-        int e = errno;
-        close(fd);
-        free(buf);
-        errno = e;
-    }
-    return NULL;
+    static const char *const names[KB_EV_COUNT] = {
+        [KB_EV_INDEXED] = "indexed",         [KB_EV_UNCHANGED] = "unchanged",
+        [KB_EV_RENAMED] = "renamed",         [KB_EV_REMOVED] = "removed",
+        [KB_EV_IGNORED] = "ignored",         [KB_EV_OTHER_TYPE] = "other type",
+        [KB_EV_EMPTY] = "empty",             [KB_EV_REPAIRED] = "invalid UTF-8",
+        [KB_EV_TRUNCATED] = "too large",     [KB_EV_BINARY] = "binary",
+        [KB_EV_UNREADABLE] = "unreadable",   [KB_EV_VANISHED] = "vanished",
+        [KB_EV_CHANGING] = "changing",       [KB_EV_SYMLINK] = "symlink",
+        [KB_EV_LINK_LOOP] = "symlink loop",  [KB_EV_BROKEN_LINK] = "broken symlink",
+        [KB_EV_SPECIAL] = "special file",    [KB_EV_NOTE] = "note",
+    };
+    return (unsigned)ev < KB_EV_COUNT ? names[ev] : "?";
 }
 
-static void warn_file(indexer *ix, const char *rel, const char *fmt, size_t at)
+static void event(indexer *ix, kb_file_event ev, const char *rel, const char *detail)
 {
-    char reason[128];
-    snprintf(reason, sizeof reason, fmt, at);
-    ix->warn(ix->warn_ctx, rel, reason);
-    ix->stats->skipped++;
+    ix->stats->count[ev]++;
+    if (ix->opts->event)
+        ix->opts->event(ix->opts->ctx, ev, rel, detail);
+}
+
+static void show_progress(indexer *ix, const char *path)
+{
+    ix->progress.path = path;
+    if (ix->opts->progress)
+        ix->opts->progress(ix->opts->ctx, &ix->progress);
+}
+
+static int64_t mtime_ns(const struct stat *st)
+{
+    return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static bool stopping(const indexer *ix)
+{
+    return ix->opts->stop && *ix->opts->stop;
 }
 
 static int save_entry(indexer *ix, const char *rel, const kb_file_entry *e)
@@ -396,83 +400,214 @@ static int index_file(indexer *ix, const char *rel, const char *text, size_t len
     return save_entry(ix, rel, e);
 }
 
-static int on_file(void *ctx, const char *rel, const char *abs, const struct stat *st)
+/* Phase one, for each file of the walk: unchanged by size and time, or
+ * to be read in phase two. */
+static int scan_file(void *ctx, const char *rel, const struct stat *st)
 {
     indexer *ix = ctx;
-    if (!indexable(rel))
+    if (stopping(ix))
+        return KB_ERR_INTERRUPTED;
+    if (!indexable(rel)) {
+        event(ix, KB_EV_OTHER_TYPE, rel, NULL);
         return 0;
+    }
     known_file *k = find_known(ix, rel);
-    int64_t mtime = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
     if (k) {
         k->seen = true;
-        if (k->e.size == (uint64_t)st->st_size && k->e.mtime_ns == mtime && !ix->reindex_all) {
-            ix->stats->unchanged++;
+        if (k->e.size == (uint64_t)st->st_size && k->e.mtime_ns == mtime_ns(st) &&
+            !ix->reindex_all) {
+            event(ix, KB_EV_UNCHANGED, rel, NULL);
             return 0;
         }
     }
-    size_t len = 0, bad = 0;
-    char *text = read_file(abs, &len);
-    if (!text) {
-        if (errno == ENOMEM)
-            return fail(ix, KB_ERR_NOMEM, "reading", rel);
-        warn_file(ix, rel, strerror(errno), 0); /* keeps what was indexed before */
-        return 0;
-    }
-    ix->stats->bytes += len;
-    int rc = 0;
-    const char *nul = memchr(text, '\0', len);
-    kb_file_entry e = {(uint64_t)st->st_size, mtime, kb_hash64(text, len), 0, {"", 0}};
-    if (nul || !kb_utf8_valid(text, len, &bad)) {
-        if (nul)
-            warn_file(ix, rel, "binary file (NUL byte at offset %zu)", (size_t)(nul - text));
+    if (!kb_grow((void **)&ix->todo, &ix->todo_cap, ix->ntodo + 1, sizeof *ix->todo))
+        return fail(ix, KB_ERR_NOMEM, "listing", rel);
+    todo_file *t = &ix->todo[ix->ntodo];
+    if (!(t->rel = strdup(rel)))
+        return fail(ix, KB_ERR_NOMEM, "listing", rel);
+    t->size = (uint64_t)st->st_size;
+    t->known = k ? (size_t)(k - ix->known) : SIZE_MAX;
+    ix->ntodo++;
+    ix->progress.files_total++;
+    ix->progress.bytes_total += t->size;
+    if (ix->ntodo % 256 == 0)
+        show_progress(ix, NULL);
+    return 0;
+}
+
+static void forward_event(void *ctx, kb_file_event ev, const char *rel, const char *detail)
+{
+    event(ctx, ev, rel, detail);
+}
+
+static void lexicon_warning(void *ctx, const char *path, const char *reason)
+{
+    event(ctx, KB_EV_NOTE, path, reason);
+}
+
+static int by_hash(const void *a, const void *b)
+{
+    uint64_t x = (*(known_file *const *)a)->e.hash, y = (*(known_file *const *)b)->e.hash;
+    return x < y ? -1 : x > y;
+}
+
+/* The known files that phase one did not meet, sorted by content hash:
+ * a new file with one of their hashes is one of them renamed. */
+static int list_gone(indexer *ix)
+{
+    if (!(ix->gone = malloc((ix->nknown ? ix->nknown : 1) * sizeof *ix->gone)))
+        return fail(ix, KB_ERR_NOMEM, "listing", NULL);
+    for (size_t i = 0; i < ix->nknown; i++)
+        if (!ix->known[i].seen && ix->known[i].e.passages)
+            ix->gone[ix->ngone++] = &ix->known[i];
+    qsort(ix->gone, ix->ngone, sizeof *ix->gone, by_hash);
+    return 0;
+}
+
+static known_file *renamed_from(indexer *ix, uint64_t hash, uint64_t size)
+{
+    size_t lo = 0, hi = ix->ngone;
+    while (lo < hi) { /* the first with hash >= `hash` */
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->gone[mid]->e.hash < hash)
+            lo = mid + 1;
         else
-            warn_file(ix, rel, "not valid UTF-8 (bad byte at offset %zu)", bad);
-        if (k)
-            k->seen = false; /* its old passages no longer match the file */
-    } else if (k && k->e.hash == e.hash && !ix->reindex_all) {
+            hi = mid;
+    }
+    for (; lo < ix->ngone && ix->gone[lo]->e.hash == hash; lo++)
+        if (!ix->gone[lo]->seen && ix->gone[lo]->e.size == size)
+            return ix->gone[lo];
+    return NULL;
+}
+
+/* Takes a file that is gone out of the index: passages, acronyms, entry. */
+static int forget_file(indexer *ix, known_file *k)
+{
+    kb_status st = delete_file(ix, k->path);
+    if (st)
+        return st;
+    if ((st = kb_lexicon_file_acronyms(ix->lex, k->path, NULL, 0)))
+        return lexicon_fail(ix, st, k->path);
+    kb_buf_reset(&ix->term);
+    kb_buf_printf(&ix->term, KB_FILE_META_PREFIX "%s", k->path);
+    st = kb_buf_status(&ix->term);
+    if (!st)
+        st = kb_db_set_meta(ix->db, ix->term.data, "", 0);
+    if (st)
+        return fail(ix, st, "removing", k->path);
+    k->seen = true; /* done with */
+    return 0;
+}
+
+/* A file modified within this window of its reading could be modified
+ * again within the same timestamp tick: its entry gets no time, so the
+ * next run compares its content (git's "racily clean" files). */
+#define RACY_NS 2000000000LL
+
+static int index_text(indexer *ix, const char *rel, known_file *k, const kb_text_file *f)
+{
+    kb_file_entry e = {(uint64_t)f->st.st_size, mtime_ns(&f->st), f->hash, 0, {"", 0}};
+    struct timespec now;
+    if (clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+        (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - e.mtime_ns < RACY_NS)
+        e.mtime_ns = 0;
+    if (k && k->e.hash == e.hash && !ix->reindex_all) {
         e.passages = k->e.passages;
         e.title = k->e.title;
-        ix->stats->unchanged++;
-        rc = save_entry(ix, rel, &e);
-    } else {
-        if (k)
-            rc = delete_file(ix, rel);
-        if (!rc)
-            rc = index_file(ix, rel, text, len, &e);
-        if (!rc)
-            ix->stats->indexed++;
+        event(ix, KB_EV_UNCHANGED, rel, NULL);
+        return save_entry(ix, rel, &e);
     }
-    free(text);
-    return rc ? rc : maybe_commit(ix, len);
+    known_file *old = k ? NULL : renamed_from(ix, e.hash, e.size);
+    int rc = k ? (int)delete_file(ix, rel) : old ? forget_file(ix, old) : 0;
+    if (!rc)
+        rc = index_file(ix, rel, f->text, f->len, &e);
+    if (rc)
+        return rc;
+    event(ix, old ? KB_EV_RENAMED : KB_EV_INDEXED, rel, old ? old->path : NULL);
+    char detail[160];
+    if (f->repaired) {
+        snprintf(detail, sizeof detail,
+                 "not valid UTF-8 from byte %zu: %zu byte%s read as spaces, the rest indexed",
+                 f->first_bad, f->repaired, f->repaired == 1 ? "" : "s");
+        event(ix, KB_EV_REPAIRED, rel, detail);
+    }
+    if (f->truncated) {
+        snprintf(detail, sizeof detail,
+                 "larger than the limit of %zu MB (--max-size): its first %zu bytes indexed",
+                 ix->max_bytes >> 20, f->len);
+        event(ix, KB_EV_TRUNCATED, rel, detail);
+    }
+    if (!e.passages)
+        event(ix, KB_EV_EMPTY, rel, f->len ? "no words in it: nothing to index" : "empty file");
+    return 0;
 }
 
-static void forward_warning(void *ctx, const char *path, const char *reason)
+/* Phase two, for each file to read. */
+static int read_and_index(indexer *ix, const todo_file *t)
 {
-    indexer *ix = ctx;
-    ix->warn(ix->warn_ctx, path, reason);
-    ix->stats->skipped++;
+    known_file *k = t->known == SIZE_MAX ? NULL : &ix->known[t->known];
+    kb_buf_reset(&ix->abs);
+    kb_buf_printf(&ix->abs, "%s/%s", ix->root, t->rel);
+    kb_text_file f;
+    kb_read_opts ro = {ix->max_bytes, ix->opts->follow};
+    kb_status st = kb_buf_status(&ix->abs);
+    if (!st)
+        st = kb_read_text(ix->abs.data, &ro, &f);
+    if (st)
+        return fail(ix, st, "reading", t->rel);
+    ix->stats->bytes += f.len;
+    char detail[160];
+    int rc = 0;
+    switch (f.outcome) {
+    case KB_READ_TEXT:
+        rc = index_text(ix, t->rel, k, &f);
+        break;
+    case KB_READ_BINARY:
+        snprintf(detail, sizeof detail, "binary file (%s at offset %zu)",
+                 f.repaired ? "mostly not UTF-8, from" : "NUL byte", f.first_bad);
+        event(ix, KB_EV_BINARY, t->rel, detail);
+        if (k)
+            k->seen = false; /* its old passages no longer match the file */
+        break;
+    case KB_READ_CHANGING:
+        event(ix, KB_EV_CHANGING, t->rel,
+              "kept changing while being read: it will be indexed on the next run");
+        break;
+    case KB_READ_VANISHED:
+        event(ix, KB_EV_VANISHED, t->rel, "vanished before it could be read");
+        if (k)
+            k->seen = false;
+        break;
+    case KB_READ_LINK:
+        event(ix, KB_EV_SYMLINK, t->rel, "became a symbolic link: not followed (--follow)");
+        if (k)
+            k->seen = false;
+        break;
+    case KB_READ_NOT_REGULAR:
+        event(ix, KB_EV_SPECIAL, t->rel, "no longer a regular file: not opened");
+        if (k)
+            k->seen = false;
+        break;
+    case KB_READ_FAILED:
+        event(ix, KB_EV_UNREADABLE, t->rel, strerror(f.err)); /* keeps the old passages */
+        break;
+    }
+    free(f.text);
+    if (!rc)
+        rc = maybe_commit(ix, f.len);
+    return rc;
 }
 
-static int remove_unseen(indexer *ix)
+static int remove_gone(indexer *ix)
 {
     for (size_t i = 0; i < ix->nknown; i++) {
         known_file *k = &ix->known[i];
         if (k->seen)
             continue;
-        kb_status st = delete_file(ix, k->path);
-        if (st)
-            return st;
-        if ((st = kb_lexicon_file_acronyms(ix->lex, k->path, NULL, 0)))
-            return lexicon_fail(ix, st, k->path);
-        kb_buf_reset(&ix->term);
-        kb_buf_printf(&ix->term, KB_FILE_META_PREFIX "%s", k->path);
-        if (!st)
-            st = kb_buf_status(&ix->term);
-        if (!st)
-            st = kb_db_set_meta(ix->db, ix->term.data, "", 0);
-        if (st)
-            return fail(ix, st, "removing", k->path);
-        ix->stats->removed++;
+        int rc = forget_file(ix, k);
+        if (rc)
+            return rc;
+        event(ix, KB_EV_REMOVED, k->path, NULL);
     }
     return 0;
 }
@@ -482,7 +617,9 @@ static const char *chrome_setting(const indexer *ix)
     return ix->opts->keep_boilerplate ? "keep" : "filter";
 }
 
-/* Checks the index's schema and language, and settles the language. */
+/* Checks that the index was built the way this run would build it, and
+ * settles the language.  With opts.rebuild any index is accepted (it is
+ * emptied). */
 static int check_meta(indexer *ix, const char **language, char **stored_lang)
 {
     char *schema = NULL, *chrome = NULL, *tokenizer = NULL;
@@ -502,33 +639,33 @@ static int check_meta(indexer *ix, const char **language, char **stored_lang)
     ix->reindex_all = *chrome && strcmp(chrome, chrome_setting(ix)) != 0;
     free(chrome);
     int rc = 0;
-    if (*schema && atoi(schema) != KB_SCHEMA_VERSION) {
-        kb_buf_reset(&ix->error);
+    kb_buf_reset(&ix->error);
+    if (ix->opts->rebuild)
+        ;
+    else if (*schema && atoi(schema) != KB_SCHEMA_VERSION)
+        kb_buf_printf(&ix->error, "index %s has schema %s, this kbindex writes schema %d",
+                      ix->db_path, schema, KB_SCHEMA_VERSION);
+    else if (*schema && strcmp(tokenizer, KB_TOKENIZER_ID) != 0)
         kb_buf_printf(&ix->error,
-                      "index schema %s differs from this kbindex's %d: remove the index folder and run kbindex again",
-                      schema, KB_SCHEMA_VERSION);
-        rc = KB_ERR_VERSION;
-    } else if (*schema && strcmp(tokenizer, KB_TOKENIZER_ID) != 0) {
-        kb_buf_reset(&ix->error);
-        kb_buf_printf(&ix->error,
-                      "index was tokenized as '%s', this kbindex tokenizes as '%s': remove the index folder and run kbindex again",
-                      tokenizer, KB_TOKENIZER_ID);
-        rc = KB_ERR_VERSION;
-    } else if (**stored_lang && *language && strcmp(*stored_lang, *language) != 0) {
-        kb_buf_reset(&ix->error);
-        kb_buf_printf(&ix->error,
-                      "index was built with language '%s', not '%s': remove the index folder to rebuild it",
-                      *stored_lang, *language);
+                      "index %s was tokenized as '%s', this kbindex tokenizes as '%s'",
+                      ix->db_path, tokenizer, KB_TOKENIZER_ID);
+    else if (**stored_lang && *language && strcmp(*stored_lang, *language) != 0)
+        kb_buf_printf(&ix->error, "index %s was built with language '%s', not '%s'",
+                      ix->db_path, *stored_lang, *language);
+    if (ix->error.len) {
+        kb_buf_puts(&ix->error, ": run kbindex --rebuild to index everything again");
         rc = KB_ERR_VERSION;
     } else if (!*language) {
-        *language = **stored_lang ? *stored_lang : KB_DEFAULT_LANGUAGE;
+        *language = **stored_lang && !ix->opts->rebuild ? *stored_lang : KB_DEFAULT_LANGUAGE;
     }
     free(schema);
     free(tokenizer);
     return rc;
 }
 
-static int write_index_meta(indexer *ix, const char *root, const char *language)
+/* What the passages about to be written were made with; written before
+ * the first of them, so that every commit describes its own content. */
+static int write_identity(indexer *ix, const char *root, const char *language)
 {
     char schema[16];
     snprintf(schema, sizeof schema, "%d", KB_SCHEMA_VERSION);
@@ -539,16 +676,35 @@ static int write_index_meta(indexer *ix, const char *root, const char *language)
         st = kb_db_set_meta(ix->db, KB_META_SCHEMA, schema, strlen(schema));
     if (!st)
         st = kb_db_set_meta(ix->db, KB_META_TOKENIZER, KB_TOKENIZER_ID, strlen(KB_TOKENIZER_ID));
-    if (!st)
+    return st ? fail(ix, st, "writing the index metadata", NULL) : 0;
+}
+
+/* The last steps of a whole run.  The chrome setting is recorded only
+ * here: a run stopped half-way through re-indexing for a new setting
+ * leaves the old one, so the next run goes on re-indexing. */
+static int finish(indexer *ix)
+{
+    int rc = remove_gone(ix);
+    if (!rc) {
+        kb_buf user = KB_BUF_INIT;
+        kb_buf_printf(&user, "%s/" KB_SYNONYMS_FILE, ix->db_path);
+        kb_status st = kb_buf_status(&user);
+        if (!st)
+            st = kb_lexicon_sync_synonyms(ix->lex, user.data, lexicon_warning, ix);
+        if (st)
+            rc = lexicon_fail(ix, st, user.data ? user.data : KB_SYNONYMS_FILE);
+        kb_buf_free(&user);
+    }
+    kb_status st = KB_OK;
+    if (!rc)
         st = kb_db_set_meta(ix->db, KB_META_BOILERPLATE, chrome_setting(ix),
                             strlen(chrome_setting(ix)));
-    if (!st)
-        st = kb_db_commit(ix->db);
-    return st ? fail(ix, st, "committing the index", NULL) : 0;
+    return rc ? rc : st ? fail(ix, st, "writing the index metadata", NULL) : 0;
 }
 
 static int run(indexer *ix, const char *root, const char *db_path)
 {
+    ix->db_path = db_path;
     char *msg = NULL, *stored_lang = NULL;
     kb_status st = kb_db_open(db_path, KB_DB_WRITE, &ix->db, &msg);
     if (st) {
@@ -566,13 +722,19 @@ static int run(indexer *ix, const char *root, const char *db_path)
         free(msg);
         rc = st;
     }
+    if (!rc && ix->opts->rebuild && (st = kb_db_clear(ix->db)))
+        rc = fail(ix, st, "emptying the index", NULL);
+    if (!rc)
+        rc = write_identity(ix, root, language);
     if (!rc && (rc = kb_db_each_meta(ix->db, KB_FILE_META_PREFIX, load_known, ix)))
         fail(ix, (kb_status)rc, "reading the list of indexed files", NULL);
     char skip[PATH_MAX];
     if (!rc && !realpath(db_path, skip))
         skip[0] = '\0';
     if (!rc) {
-        rc = kb_walk(root, skip[0] ? skip : NULL, on_file, forward_warning, ix);
+        kb_walk_opts wo = {skip[0] ? skip : NULL, ix->opts->follow};
+        ix->progress.phase = KB_PHASE_SCAN;
+        rc = kb_walk(root, &wo, scan_file, forward_event, ix);
         if (rc == KB_ERR_IO || rc == KB_ERR_NOMEM) {
             kb_buf_reset(&ix->error);
             kb_buf_printf(&ix->error, "reading folder %s: %s", root,
@@ -580,32 +742,39 @@ static int run(indexer *ix, const char *root, const char *db_path)
         }
     }
     if (!rc)
-        rc = remove_unseen(ix);
-    if (!rc) {
-        kb_buf user = KB_BUF_INIT;
-        kb_buf_printf(&user, "%s/" KB_SYNONYMS_FILE, db_path);
-        st = kb_buf_status(&user);
-        if (!st)
-            st = kb_lexicon_sync_synonyms(ix->lex, user.data, ix->warn, ix->warn_ctx);
-        if (st)
-            rc = lexicon_fail(ix, st, user.data ? user.data : KB_SYNONYMS_FILE);
-        kb_buf_free(&user);
+        rc = list_gone(ix);
+    ix->progress.phase = KB_PHASE_INDEX;
+    for (size_t i = 0; i < ix->ntodo && !rc; i++) {
+        if (stopping(ix))
+            rc = KB_ERR_INTERRUPTED;
+        else {
+            show_progress(ix, ix->todo[i].rel);
+            rc = read_and_index(ix, &ix->todo[i]);
+            ix->progress.files_done++;
+            ix->progress.bytes_done += ix->todo[i].size;
+        }
     }
+    if (!rc && stopping(ix))
+        rc = KB_ERR_INTERRUPTED;
     if (!rc)
-        rc = write_index_meta(ix, root, language);
+        rc = finish(ix);
+    if (!rc || rc == KB_ERR_INTERRUPTED) { /* what is complete is kept */
+        if ((st = kb_db_commit(ix->db)))
+            rc = fail(ix, st, "committing the index", NULL);
+    }
+    ix->progress.phase = KB_PHASE_DONE;
+    show_progress(ix, NULL);
     free(stored_lang);
     return rc;
 }
 
-kb_status kb_index_folder(const kb_index_opts *opts, kb_warn_fn warn, void *ctx,
-                          kb_index_stats *stats, char **errmsg)
+kb_status kb_index_folder(const kb_index_opts *opts, kb_index_stats *stats, char **errmsg)
 {
     indexer ix = {0};
     ix.opts = opts;
-    ix.warn = warn;
-    ix.warn_ctx = ctx;
     ix.stats = stats;
     ix.commit_bytes = opts->commit_bytes ? opts->commit_bytes : KB_COMMIT_BYTES;
+    ix.max_bytes = opts->max_bytes ? opts->max_bytes : KB_MAX_FILE_BYTES;
     memset(stats, 0, sizeof *stats);
     if (errmsg)
         *errmsg = NULL;
@@ -618,13 +787,14 @@ kb_status kb_index_folder(const kb_index_opts *opts, kb_warn_fn warn, void *ctx,
     } else if (kb_tokenizer_new(&ix.tk)) {
         rc = KB_ERR_NOMEM;
     } else {
+        ix.root = root;
         if (opts->db_path)
             kb_buf_puts(&db_path, opts->db_path);
         else
             kb_buf_printf(&db_path, "%s/" KB_INDEX_DIRNAME, root);
         rc = kb_buf_status(&db_path) ? KB_ERR_NOMEM : run(&ix, root, db_path.data);
     }
-    if (rc && errmsg)
+    if (rc && rc != KB_ERR_INTERRUPTED && errmsg)
         *errmsg = strdup(ix.error.len ? ix.error.data : kb_status_str((kb_status)rc));
     kb_lexicon_free(ix.lex);
     kb_db_close(ix.db);
@@ -634,12 +804,17 @@ kb_status kb_index_folder(const kb_index_opts *opts, kb_warn_fn warn, void *ctx,
         free(ix.known[i].path);
         free(ix.known[i].raw);
     }
+    for (size_t i = 0; i < ix.ntodo; i++)
+        free(ix.todo[i].rel);
+    free(ix.todo);
+    free(ix.gone);
     free(ix.known);
     free(ix.found);
     free(ix.chrome);
     kb_buf_free(&ix.scratch);
     kb_buf_free(&ix.term);
     kb_buf_free(&ix.file_terms);
+    kb_buf_free(&ix.abs);
     kb_buf_free(&ix.error);
     kb_buf_free(&db_path);
     return (kb_status)rc;

@@ -157,8 +157,13 @@ kb_status kb_lexicon_file_acronyms(kb_lexicon *lx, const char *rel, const char *
     if (!st && (st = kb_db_get_meta(lx->db, key.data, &old, &old_len)))
         engine_error(lx, st, "reading acronym definitions");
     if (!st && (old_len != defs->len || (old_len && memcmp(old, defs->data, old_len) != 0))) {
+        /* The stored hash is spoiled in the same commit as the definition,
+         * so a run killed before the rebuild still leaves a rebuild due. */
+        if (!lx->dirty && (st = kb_db_set_meta(lx->db, KB_META_SYNONYMS_HASH, KB_SYNONYMS_STALE,
+                                               strlen(KB_SYNONYMS_STALE))))
+            engine_error(lx, st, "recording the index metadata");
         lx->dirty = true;
-        if ((st = kb_db_set_meta(lx->db, key.data, defs->len ? defs->data : "", defs->len)))
+        if (!st && (st = kb_db_set_meta(lx->db, key.data, defs->len ? defs->data : "", defs->len)))
             engine_error(lx, st, "recording acronym definitions");
     }
     free(old);

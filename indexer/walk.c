@@ -8,13 +8,23 @@
 
 #include "kbsearch/buf.h"
 
+/* A folder on the path from the root to the entry being visited. */
 typedef struct {
-    const char *skip;
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
+typedef struct {
+    const kb_walk_opts *o;
     kb_file_fn fn;
-    kb_warn_fn warn;
+    kb_event_fn event;
     void *ctx;
-    kb_buf abs; /* absolute path of the entry being visited */
+    kb_buf abs;         /* absolute path of the entry being visited */
     size_t root_len;
+    dir_id skip;        /* the skip folder, if skip_set */
+    bool skip_set;
+    dir_id *open;       /* the folders being walked, root first */
+    size_t nopen, open_cap;
 } walker;
 
 static int by_name(const void *a, const void *b)
@@ -35,14 +45,8 @@ static char **list_dir(const char *path, size_t *n)
     while ((e = readdir(d))) {
         if (e->d_name[0] == '.')
             continue;
-        if (*n == cap) {
-            cap = cap ? cap * 2 : 32;
-            char **p = realloc(names, cap * sizeof *names);
-            if (!p)
-                goto nomem;
-            names = p;
-        }
-        if (!(names[*n] = strdup(e->d_name)))
+        if (!kb_grow((void **)&names, &cap, *n + 1, sizeof *names) ||
+            !(names[*n] = strdup(e->d_name)))
             goto nomem;
         (*n)++;
     }
@@ -63,7 +67,56 @@ static const char *rel_of(const walker *w)
     return w->abs.len > w->root_len ? w->abs.data + w->root_len + 1 : ".";
 }
 
-static int visit_dir(walker *w)
+static void report(walker *w, kb_file_event ev, const char *detail)
+{
+    if (w->event)
+        w->event(w->ctx, ev, rel_of(w), detail);
+}
+
+static bool same_dir(dir_id a, const struct stat *st)
+{
+    return a.dev == st->st_dev && a.ino == st->st_ino;
+}
+
+static int visit_dir(walker *w, const struct stat *self);
+
+/* Visits the entry at w->abs, of lstat `st`. */
+static int visit_entry(walker *w, struct stat *st)
+{
+    if (S_ISLNK(st->st_mode)) {
+        if (!w->o->follow) {
+            report(w, KB_EV_SYMLINK, "symbolic link, not followed (--follow follows links)");
+            return 0;
+        }
+        if (stat(w->abs.data, st) != 0) {
+            if (errno == ENOENT || errno == ELOOP)
+                report(w, errno == ENOENT ? KB_EV_BROKEN_LINK : KB_EV_LINK_LOOP,
+                       errno == ENOENT ? "symbolic link to nothing" : "symbolic link loop");
+            else
+                report(w, KB_EV_UNREADABLE, strerror(errno));
+            return 0;
+        }
+    }
+    if (S_ISDIR(st->st_mode)) {
+        if (w->skip_set && same_dir(w->skip, st))
+            return 0;
+        for (size_t i = 0; i < w->nopen; i++)
+            if (same_dir(w->open[i], st)) {
+                report(w, KB_EV_LINK_LOOP, "symbolic link loop: leads back to a folder above it");
+                return 0;
+            }
+        return visit_dir(w, st);
+    }
+    if (S_ISREG(st->st_mode))
+        return w->fn(w->ctx, rel_of(w), st);
+    report(w, KB_EV_SPECIAL,
+           S_ISFIFO(st->st_mode)   ? "a FIFO, not a file: not opened"
+           : S_ISSOCK(st->st_mode) ? "a socket, not a file: not opened"
+                                   : "a device, not a file: not opened");
+    return 0;
+}
+
+static int visit_dir(walker *w, const struct stat *self)
 {
     size_t n = 0;
     char **names = list_dir(w->abs.data, &n);
@@ -72,10 +125,16 @@ static int visit_dir(walker *w)
             return KB_ERR_NOMEM;
         if (w->abs.len == w->root_len)
             return KB_ERR_IO;
-        w->warn(w->ctx, rel_of(w), strerror(errno));
+        if (errno != ENOENT) /* vanished since it was listed: nothing lost */
+            report(w, KB_EV_UNREADABLE, strerror(errno));
         return 0;
     }
     int rc = 0;
+    bool pushed = kb_grow((void **)&w->open, &w->open_cap, w->nopen + 1, sizeof *w->open);
+    if (pushed)
+        w->open[w->nopen++] = (dir_id){self->st_dev, self->st_ino};
+    else
+        rc = KB_ERR_NOMEM;
     size_t base = w->abs.len;
     for (size_t i = 0; i < n && rc == 0; i++) {
         w->abs.len = base;
@@ -86,16 +145,13 @@ static int visit_dir(walker *w)
             break;
         }
         struct stat st;
-        if (lstat(w->abs.data, &st) != 0) {
-            if (errno != ENOENT) /* vanished since readdir: nothing to do */
-                w->warn(w->ctx, rel_of(w), strerror(errno));
-        } else if (S_ISDIR(st.st_mode)) {
-            if (!w->skip || strcmp(w->abs.data, w->skip) != 0)
-                rc = visit_dir(w);
-        } else if (S_ISREG(st.st_mode)) {
-            rc = w->fn(w->ctx, rel_of(w), w->abs.data, &st);
-        }
+        if (lstat(w->abs.data, &st) == 0)
+            rc = visit_entry(w, &st);
+        else if (errno != ENOENT) /* ENOENT: gone since readdir */
+            report(w, KB_EV_UNREADABLE, strerror(errno));
     }
+    if (pushed)
+        w->nopen--;
     w->abs.len = base;
     w->abs.data[base] = '\0';
     for (size_t i = 0; i < n; i++)
@@ -104,15 +160,27 @@ static int visit_dir(walker *w)
     return rc;
 }
 
-kb_status kb_walk(const char *root, const char *skip, kb_file_fn fn,
-                  kb_warn_fn warn, void *ctx)
+kb_status kb_walk(const char *root, const kb_walk_opts *o, kb_file_fn fn, kb_event_fn event,
+                  void *ctx)
 {
-    walker w = {skip, fn, warn, ctx, KB_BUF_INIT, 0};
+    walker w = {.o = o, .fn = fn, .event = event, .ctx = ctx, .abs = KB_BUF_INIT};
+    struct stat st;
+    if (o->skip && stat(o->skip, &st) == 0) {
+        w.skip = (dir_id){st.st_dev, st.st_ino};
+        w.skip_set = true;
+    }
     kb_buf_puts(&w.abs, root);
     while (w.abs.len > 1 && w.abs.data[w.abs.len - 1] == '/')
         w.abs.data[--w.abs.len] = '\0';
     w.root_len = w.abs.len;
-    int rc = kb_buf_status(&w.abs) ? KB_ERR_NOMEM : visit_dir(&w);
+    int rc;
+    if (kb_buf_status(&w.abs))
+        rc = KB_ERR_NOMEM;
+    else if (stat(w.abs.data, &st) != 0)
+        rc = KB_ERR_IO;
+    else
+        rc = visit_dir(&w, &st);
     kb_buf_free(&w.abs);
+    free(w.open);
     return (kb_status)rc;
 }

@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 struct kb_doc {
     Xapian::Document doc;
@@ -180,6 +181,35 @@ extern "C" kb_status kb_db_delete_by_term(kb_db *db, const char *term,
         return KB_OK;
     } catch (...) {
         return kb__map_exception(&db->error, "deleting documents");
+    }
+}
+
+extern "C" kb_status kb_db_clear(kb_db *db) noexcept
+{
+    kb_status st = kb__need_writer(db, "emptying the index");
+    if (st)
+        return st;
+    try {
+        Xapian::WritableDatabase &w = *db->wr;
+        // Each list is copied before it is changed: an iterator over a
+        // table being written is not stable.
+        std::vector<Xapian::docid> ids(w.postlist_begin(""), w.postlist_end(""));
+        for (Xapian::docid id : ids)
+            w.delete_document(id);
+        std::vector<std::string> keys(w.metadata_keys_begin(), w.metadata_keys_end());
+        for (const std::string &k : keys)
+            w.set_metadata(k, "");
+        std::vector<std::pair<std::string, Xapian::termcount>> words;
+        for (auto it = w.spellings_begin(); it != w.spellings_end(); ++it)
+            words.emplace_back(*it, it.get_termfreq());
+        for (const auto &wf : words)
+            w.remove_spelling(wf.first, wf.second);
+        std::vector<std::string> syn(w.synonym_keys_begin(), w.synonym_keys_end());
+        for (const std::string &k : syn)
+            w.clear_synonyms(k);
+        return KB_OK;
+    } catch (...) {
+        return kb__map_exception(&db->error, "emptying the index");
     }
 }
 

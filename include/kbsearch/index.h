@@ -87,6 +87,10 @@ KB_API kb_status kb_db_add_doc(kb_db *db, const kb_doc *doc) KB_NOEXCEPT;
 /* Deletes every document that has `term` (pending until commit). */
 KB_API kb_status kb_db_delete_by_term(kb_db *db, const char *term, size_t len) KB_NOEXCEPT;
 
+/* Empties the index: every document, metadata key, spelling and synonym
+ * (pending until commit, so a crash before it leaves the old index). */
+KB_API kb_status kb_db_clear(kb_db *db) KB_NOEXCEPT;
+
 /* --- metadata: small key/value strings stored in the index ------------- */
 
 /* Sets key to value (len bytes); an empty value deletes the key. */

@@ -20,6 +20,8 @@
 #ifndef KBSEARCH_INDEXER_H
 #define KBSEARCH_INDEXER_H
 
+#include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include "kbsearch/status.h"
 
@@ -55,37 +57,105 @@ extern "C" {
 #define KB_TITLE_PREFIX "T"   /* boolean: each word (stem) of its title */
 #define KB_HEADING_PREFIX "H" /* boolean: each word (stem) of the heading */
 
+/* What happened to one file or folder during a run.  The first group is
+ * the normal course; the rest are reported as they happen (warnings) and
+ * counted in kb_index_stats.count. */
+typedef enum kb_file_event {
+    KB_EV_INDEXED,     /* new or changed: (re)indexed */
+    KB_EV_UNCHANGED,   /* left as it was */
+    KB_EV_RENAMED,     /* indexed under its new path; detail: the old path */
+    KB_EV_REMOVED,     /* gone from the folder: its passages removed */
+    KB_EV_IGNORED,     /* by .kbignore, .gitignore, --include or --exclude */
+    KB_EV_OTHER_TYPE,  /* an extension the indexer does not read */
+    /* indexed, with a warning */
+    KB_EV_EMPTY,       /* no text at all */
+    KB_EV_REPAIRED,    /* invalid UTF-8 (or NUL) bytes read as spaces */
+    KB_EV_TRUNCATED,   /* larger than max_bytes: the first part indexed */
+    /* skipped, with a warning; what was indexed before is kept unless the
+       file is gone */
+    KB_EV_BINARY,      /* NUL bytes or mostly invalid UTF-8 */
+    KB_EV_UNREADABLE,  /* a file or folder that could not be read
+                          (detail: the system's reason, as EACCES's) */
+    KB_EV_VANISHED,    /* gone between the walk and its reading */
+    KB_EV_CHANGING,    /* kept changing while it was read */
+    KB_EV_SYMLINK,     /* a symbolic link, not followed (opts.follow) */
+    KB_EV_LINK_LOOP,   /* following links: one leads back into a folder
+                          being walked */
+    KB_EV_BROKEN_LINK, /* following links: its target does not exist */
+    KB_EV_SPECIAL,     /* FIFO, socket or device: never opened */
+    KB_EV_NOTE,        /* anything else worth a warning (a bad line of the
+                          synonyms file): detail says what */
+    KB_EV_COUNT
+} kb_file_event;
+
+/* A short lower-case name of the event ("binary", "unreadable"...). */
+const char *kb_file_event_name(kb_file_event ev);
+
+/* True for the events that are warnings (KB_EV_EMPTY and after). */
+#define KB_EV_IS_WARNING(ev) ((ev) >= KB_EV_EMPTY)
+
+/* Called for every event: `path` relative to the folder (for KB_EV_NOTE
+ * maybe another file), `detail` a short lower-case phrase saying why or
+ * NULL.  Both valid during the call. */
+typedef void (*kb_event_fn)(void *ctx, kb_file_event ev, const char *path, const char *detail);
+
+/* Where a run is, for a progress display.  During KB_PHASE_SCAN only
+ * files_total grows; KB_PHASE_INDEX knows the totals: files_total counts
+ * the files to read (new or changed by size and time), bytes_total their
+ * size. */
+typedef enum { KB_PHASE_SCAN, KB_PHASE_INDEX, KB_PHASE_DONE } kb_phase;
+typedef struct kb_progress {
+    kb_phase phase;
+    unsigned files_done, files_total;
+    unsigned long long bytes_done, bytes_total;
+    const char *path;  /* the file about to be read, or NULL */
+} kb_progress;
+
+/* Called before each file is read and every few hundred files scanned.
+ * It may not call back into the indexer. */
+typedef void (*kb_progress_fn)(void *ctx, const kb_progress *p);
+
 typedef struct kb_index_opts {
     const char *folder;   /* the folder to index */
     const char *db_path;  /* the index; NULL: folder/.kbsearch */
     const char *language; /* NULL: the index's own, else "english" */
     size_t commit_bytes;  /* 0: KB_COMMIT_BYTES */
+    size_t max_bytes;     /* bytes read of one file; 0: KB_MAX_FILE_BYTES */
     int keep_boilerplate; /* non-zero: score chrome but mark nothing as
                              chrome; changing it re-indexes every file */
+    bool follow;          /* follow symbolic links (loops are detected) */
+    bool rebuild;         /* empty the index first, whatever built it */
+    bool wait;            /* another writer holds the index: wait for it */
+    /* Set (by a signal handler, say) to stop: the files done so far are
+       committed and kb_index_folder returns KB_ERR_INTERRUPTED. */
+    const volatile sig_atomic_t *stop;
+    kb_event_fn event;    /* may be NULL */
+    kb_progress_fn progress; /* may be NULL */
+    void *ctx;            /* for event and progress */
 } kb_index_opts;
 
 #define KB_COMMIT_BYTES (32u << 20)
+#define KB_MAX_FILE_BYTES (64u << 20)
 
 typedef struct kb_index_stats {
-    unsigned indexed;        /* files (re)indexed */
-    unsigned unchanged;      /* files left as they were */
-    unsigned skipped;        /* files skipped with a warning */
-    unsigned removed;        /* files gone from the folder, removed */
-    unsigned long passages;  /* passages written by this run */
-    unsigned long long bytes;/* bytes of text read */
+    unsigned count[KB_EV_COUNT]; /* files (and folders) per event */
+    unsigned long passages;      /* passages written by this run */
+    unsigned long long bytes;    /* bytes of text read */
 } kb_index_stats;
 
-/* Called for each skipped file or folder: `path` relative to the folder,
- * `reason` a short lower-case phrase.  Both valid during the call. */
+/* Called for a warning about a file that is not one of the folder's
+ * files being indexed (a line of the synonyms file, say). */
 typedef void (*kb_warn_fn)(void *ctx, const char *path, const char *reason);
 
 /* Indexes opts->folder.  Returns KB_OK when the index was committed (files
- * may have been skipped: see stats and warnings).  Otherwise returns the
- * failure (KB_ERR_IO: the folder cannot be read; KB_ERR_LOCKED; KB_ERR_VERSION:
- * built by another schema or language, rebuild it; ...) and, if errmsg is
- * not NULL, a malloc'd message that the caller frees. */
-kb_status kb_index_folder(const kb_index_opts *opts, kb_warn_fn warn, void *ctx,
-                          kb_index_stats *stats, char **errmsg);
+ * may have been skipped: see stats and the events), KB_ERR_INTERRUPTED
+ * when opts->stop was set (what was done is committed).  Otherwise the
+ * failure (KB_ERR_IO: the folder cannot be read; KB_ERR_LOCKED: another
+ * kbindex holds the index; KB_ERR_VERSION: built by another schema,
+ * tokenizer or language, give opts.rebuild; ...) and, if errmsg is not
+ * NULL, a malloc'd message that the caller frees.  The last commit is
+ * intact whatever happens, a crash included. */
+kb_status kb_index_folder(const kb_index_opts *opts, kb_index_stats *stats, char **errmsg);
 
 #ifdef __cplusplus
 }

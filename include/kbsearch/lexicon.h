@@ -27,6 +27,7 @@ extern "C" {
 #define KB_SYNONYMS_FILE "synonyms.txt"
 #define KB_ACRONYM_META_PREFIX "S:"
 #define KB_META_SYNONYMS_HASH "kb:synonyms-file" /* hash of the user's file */
+#define KB_SYNONYMS_STALE "stale" /* that key's value while a rebuild is due */
 
 typedef struct kb_lexicon kb_lexicon;
 

@@ -26,6 +26,8 @@ typedef enum kb_status {
     KB_ERR_INVALID,     /* a bad argument or bad input data */
     KB_ERR_BACKEND,     /* any other error reported by the search engine */
     KB_ERR_INTERNAL,    /* a bug: an unexpected exception or state */
+    KB_ERR_INTERRUPTED, /* stopped when asked to (a signal): work done so
+                           far is kept */
     KB_STATUS_LAST
 } kb_status;
 

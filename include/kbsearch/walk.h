@@ -2,6 +2,7 @@
 #ifndef KBSEARCH_WALK_H
 #define KBSEARCH_WALK_H
 
+#include <stdbool.h>
 #include <sys/stat.h>
 #include "kbsearch/indexer.h"
 #include "kbsearch/status.h"
@@ -10,19 +11,27 @@
 extern "C" {
 #endif
 
-/* Called for each regular file: `rel` is the path relative to the root
- * ('/'-separated), `abs` the path to open, `st` its lstat.  Non-zero stops
- * the walk and is returned by kb_walk. */
-typedef int (*kb_file_fn)(void *ctx, const char *rel, const char *abs,
-                          const struct stat *st);
+typedef struct kb_walk_opts {
+    const char *skip;  /* a folder not to enter (the index), or NULL */
+    bool follow;       /* follow symbolic links */
+} kb_walk_opts;
 
-/* Walks `root` depth-first, entries sorted by name (bytes), skipping names
- * that start with '.', symbolic links, non-regular files, and the folder
- * `skip` (an absolute path, may be NULL).  A folder that cannot be read is
- * reported to `warn` and skipped.  Returns KB_OK, KB_ERR_IO if the root
- * itself cannot be read, KB_ERR_NOMEM, or the callback's value. */
-kb_status kb_walk(const char *root, const char *skip, kb_file_fn fn,
-                  kb_warn_fn warn, void *ctx);
+/* Called for each regular file: `rel` is its path relative to the root
+ * ('/'-separated), `st` its lstat (its stat through a followed link).
+ * Non-zero stops the walk and is returned by kb_walk. */
+typedef int (*kb_file_fn)(void *ctx, const char *rel, const struct stat *st);
+
+/* Walks `root` depth-first, entries sorted by name (bytes).  Names that
+ * start with '.' and the `skip` folder are passed over silently; what is
+ * not visited for another reason goes to `event`: a folder that cannot be
+ * read (KB_EV_UNREADABLE), a symbolic link when not following
+ * (KB_EV_SYMLINK), a link back into a folder being walked
+ * (KB_EV_LINK_LOOP) or to nothing (KB_EV_BROKEN_LINK), a FIFO, socket or
+ * device (KB_EV_SPECIAL, never opened).  Returns KB_OK, KB_ERR_IO (errno
+ * set) if the root itself cannot be read, KB_ERR_NOMEM, or the callback's
+ * value. */
+kb_status kb_walk(const char *root, const kb_walk_opts *o, kb_file_fn fn, kb_event_fn event,
+                  void *ctx);
 
 #ifdef __cplusplus
 }

@@ -39,12 +39,12 @@ grep -qx 'kbindex: 6 of [0-9]* passages are chrome, in 1 files' "$work/report.tx
 expect_exit 2 "$KBINDEX" --show-boilerplate /
 # --keep-boilerplate: everything is indexed again and nothing is chrome.
 s=$("$KBINDEX" --keep-boilerplate . | summary)
-[ "$s" = "kbindex: 2 indexed, 0 unchanged, 0 skipped, 0 removed; 14 passages" ] || fail "keep: $s"
+[ "$s" = "kbindex: 2 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped; 14 passages" ] || fail "keep: $s"
 "$KBSEARCH" --color=never harbour ferry | grep -q '^saved/page.txt:27-31$' || fail "kept chrome not found"
 [ "$("$KBINDEX" --show-boilerplate . | tail -1)" = "kbindex: 0 of 14 passages are chrome, in 0 files" ] ||
     fail "nothing should be chrome under --keep-boilerplate"
 # Back to the default: indexed again, chrome hidden again.
 s=$("$KBINDEX" . | summary)
-[ "$s" = "kbindex: 2 indexed, 0 unchanged, 0 skipped, 0 removed; 14 passages" ] || fail "filter: $s"
+[ "$s" = "kbindex: 2 indexed, 0 unchanged, 0 renamed, 0 removed, 0 skipped; 14 passages" ] || fail "filter: $s"
 expect_exit 1 "$KBSEARCH" --color=never harbour ferry
 echo ok
