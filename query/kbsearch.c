@@ -69,10 +69,14 @@ static const char usage[] =
     "\n"
     "Output: per passage, PATH:FIRST-LAST (lines; PATH relative to the current\n"
     "folder when possible) and a snippet with the matched words highlighted\n"
-    "when coloured.  trec: 'QID Q0 PATH:FIRST-LAST RANK SCORE kbsearch' per\n"
-    "passage, for trec_eval.  Diagnostics go to stderr as\n"
-    "'kbsearch: CONTEXT: MESSAGE', among them query repairs and corrections\n"
-    "('showing results for ...'; JSON has them in its objects instead).\n"
+    "when coloured; '[stale]' after it when the file changed and no longer\n"
+    "holds the passage, '[deleted]' when the file is gone (the indexed text is\n"
+    "shown; a passage that only moved shows its new lines).  trec:\n"
+    "'QID Q0 PATH:FIRST-LAST RANK SCORE kbsearch' per passage, for trec_eval.\n"
+    "Diagnostics go to stderr as 'kbsearch: CONTEXT: MESSAGE', among them\n"
+    "query repairs and corrections ('showing results for ...'; JSON has them\n"
+    "in its objects instead) and, last, how many results come from files\n"
+    "changed since they were indexed.\n"
     "Exit status: 0 when something matched, 1 when nothing did, 2 on error\n"
     "(also when one query of a batch failed).\n";
 
@@ -98,6 +102,7 @@ typedef struct {
 typedef struct {
     int matched;
     int failed;
+    size_t outdated; /* hits whose file changed or went since indexing */
     kb_status fatal; /* an output or index error that ends the run */
 } outcome;
 
@@ -172,8 +177,11 @@ static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const ch
         kb_query_each_leaf(pq.parsed, say_correction, &cc);
     }
     size_t n = kb_hits_count(hits);
-    for (size_t i = 0; i < n && !out; i++)
-        out = pr->hit(pr, &pq, kb_hits_get(hits, i));
+    for (size_t i = 0; i < n && !out; i++) {
+        const kb_hit *h = kb_hits_get(hits, i);
+        res->outdated += h->state == KB_HIT_STALE || h->state == KB_HIT_DELETED;
+        out = pr->hit(pr, &pq, h);
+    }
     if (!out)
         out = pr->end(pr, &pq, n, now_ms() - t0);
     res->matched |= n > 0;
@@ -356,7 +364,7 @@ int main(int argc, char **argv)
         [FORMAT_VIMGREP] = kb_printer_vimgrep_new, [FORMAT_TREC] = kb_printer_trec_new,
         [FORMAT_PATHS] = kb_printer_paths_new};
     kb_status st = make[o.format](&po, &pr);
-    outcome res = {0, 0, st};
+    outcome res = {0, 0, 0, st};
     if (!st && o.batch) {
         run_batch(s, pr, &o, &res);
     } else if (!st) {
@@ -373,6 +381,13 @@ int main(int argc, char **argv)
     }
     if (pr && !res.fatal && (st = pr->finish(pr)))
         res.fatal = st;
+    /* On stderr whatever the format, so stdout stays parseable. */
+    if (res.outdated == 1)
+        kb_cli_diag("kbsearch", NULL, "1 result comes from a file changed since it was indexed: "
+                    "run kbindex to update the index");
+    else if (res.outdated)
+        kb_cli_diag("kbsearch", NULL, "%zu results come from files changed since they were "
+                    "indexed: run kbindex to update the index", res.outdated);
     if (res.fatal == KB_ERR_IO)
         kb_cli_diag("kbsearch", "output", "write error");
     else if (res.fatal && res.fatal != KB_ERR_QUERY && !res.failed)

@@ -15,6 +15,8 @@
 typedef struct {
     kb_line_printer lp; /* first: the vtable and the line */
     size_t queries, matched, errors;
+    size_t outdated;       /* stale or deleted matches, all queries */
+    size_t query_outdated; /* the same, this query */
     double elapsed_ms;
 } json_printer;
 
@@ -101,6 +103,7 @@ static kb_status json_begin(kb_printer *p, const kb_print_query *q)
 {
     json_printer *j = (json_printer *)p;
     j->queries++;
+    j->query_outdated = 0;
     kb_buf_printf(&j->lp.line, "{\"type\":\"begin\",\"version\":%d", KB_JSON_VERSION);
     key_str(&j->lp.line, "qid", q->qid, strlen(q->qid));
     key_str(&j->lp.line, "query", q->text, strlen(q->text));
@@ -204,6 +207,15 @@ static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     }
     kb_buf_puts(&j->lp.line, "]");
     spans(j, q, h);
+    /* Only when true, so a fresh match keeps the version 1 field set. */
+    if (h->state == KB_HIT_STALE)
+        kb_buf_puts(&j->lp.line, ",\"stale\":true");
+    else if (h->state == KB_HIT_DELETED)
+        kb_buf_puts(&j->lp.line, ",\"deleted\":true");
+    if (h->state == KB_HIT_STALE || h->state == KB_HIT_DELETED) {
+        j->query_outdated++;
+        j->outdated++;
+    }
     if (h->explain)
         explain(&j->lp.line, h);
     kb_buf_puts(&j->lp.line, "}");
@@ -220,22 +232,33 @@ static kb_status json_error(kb_printer *p, const kb_print_query *q, const char *
     return flush(j);
 }
 
+/* "outdated": stale or deleted matches; like "stale" and "deleted", only
+ * written when there are some, so an up-to-date index keeps the field set. */
+static void outdated(kb_buf *b, size_t n)
+{
+    if (n)
+        kb_buf_printf(b, ",\"outdated\":%zu", n);
+}
+
 static kb_status json_end(kb_printer *p, const kb_print_query *q, size_t n, double ms)
 {
     json_printer *j = (json_printer *)p;
     j->matched += n > 0;
     j->elapsed_ms += ms;
     head(j, "end", q);
-    kb_buf_printf(&j->lp.line, ",\"matches\":%zu,\"elapsed_ms\":%.3f}", n, ms);
+    kb_buf_printf(&j->lp.line, ",\"matches\":%zu", n);
+    outdated(&j->lp.line, j->query_outdated);
+    kb_buf_printf(&j->lp.line, ",\"elapsed_ms\":%.3f}", ms);
     return flush(j);
 }
 
 static kb_status json_finish(kb_printer *p)
 {
     json_printer *j = (json_printer *)p;
-    kb_buf_printf(&j->lp.line, "{\"type\":\"summary\",\"queries\":%zu,\"matched\":%zu,\"errors\":%zu,"
-                            "\"elapsed_ms\":%.3f}",
-                  j->queries, j->matched, j->errors, j->elapsed_ms);
+    kb_buf_printf(&j->lp.line, "{\"type\":\"summary\",\"queries\":%zu,\"matched\":%zu,\"errors\":%zu",
+                  j->queries, j->matched, j->errors);
+    outdated(&j->lp.line, j->outdated);
+    kb_buf_printf(&j->lp.line, ",\"elapsed_ms\":%.3f}", j->elapsed_ms);
     kb_status st = flush(j);
     return st ? st : fflush(j->lp.o.out) ? KB_ERR_IO : KB_OK;
 }

@@ -1,4 +1,5 @@
-/* -l: the paths of matching files, best first, once each. */
+/* -l: the paths of matching files, best first, once each.  Paths are for
+ * other programs to open, so a deleted file's is left out. */
 #include <string.h>
 
 #include "printer_common.h"
@@ -7,6 +8,8 @@ static kb_status paths_hit(kb_printer *p, const kb_print_query *q, const kb_hit 
 {
     (void)q;
     kb_line_printer *lp = (kb_line_printer *)p;
+    if (h->state == KB_HIT_DELETED)
+        return KB_OK;
     /* The search gives at most one passage per file in this mode. */
     kb_display_path(lp->o.root, lp->o.cwd, h->rec.path, &lp->line);
     kb_buf_add(&lp->line, lp->o.null ? "" : "\n", 1); /* "" holds the NUL */

@@ -9,6 +9,7 @@
 #define COLOR_LINES "\033[32m"
 #define COLOR_MATCH "\033[1;31m"
 #define COLOR_QUERY "\033[1m"
+#define COLOR_STATE "\033[1;33m"
 #define COLOR_OFF "\033[0m"
 
 /* A byte range of some text and where its matches are in it. */
@@ -53,31 +54,44 @@ static kb_status text_begin(kb_printer *p, const kb_print_query *q)
     return kb_line_printer_flush(t);
 }
 
-/* Reads the file behind a hit if it still holds the passage's bytes where
- * the index says; NULL otherwise (changed, gone, unreadable). */
-static char *read_if_current(const char *path, const kb_hit *h, size_t *len)
+/* The bytes of the file behind a hit if they still hold the passage where
+ * the hit says: those the search read (h->now), else the file read here
+ * into *b.  NULL otherwise (stale, gone, unreadable). */
+static const char *current_file(const char *root, const kb_hit *h, kb_buf *b, size_t *len)
 {
-    kb_buf b = KB_BUF_INIT;
-    if (kb_buf_read_file(&b, path) || b.len < h->rec.byte_end ||
-        memcmp(b.data + h->rec.byte_start, h->rec.text.p, h->rec.text.n) != 0) {
-        kb_buf_free(&b);
+    if (h->state == KB_HIT_STALE || h->state == KB_HIT_DELETED)
         return NULL;
+    const char *data = h->now.p;
+    size_t n = h->now.n;
+    if (!data) {
+        kb_buf path = KB_BUF_INIT;
+        kb_abs_path(root, h->rec.path, &path);
+        kb_status st = kb_buf_status(&path) ? kb_buf_status(&path)
+                                            : kb_buf_read_file(b, path.data);
+        kb_buf_free(&path);
+        if (st)
+            return NULL;
+        data = b->data ? b->data : "";
+        n = b->len;
     }
-    *len = b.len;
-    return b.data;
+    if (n < h->rec.byte_end ||
+        memcmp(data + h->rec.byte_start, h->rec.text.p, h->rec.text.n) != 0)
+        return NULL;
+    *len = n;
+    return data;
 }
 
 /* --context: the passage's lines from the file, N lines around them,
  * numbered grep-style ("12:" passage, "12-" context). */
 static bool add_context(kb_line_printer *t, const kb_hit *h)
 {
-    kb_buf abspath = KB_BUF_INIT;
-    kb_abs_path(t->o.root, h->rec.path, &abspath);
+    kb_buf file = KB_BUF_INIT;
     size_t len = 0;
-    char *data = kb_buf_status(&abspath) ? NULL : read_if_current(abspath.data, h, &len);
-    kb_buf_free(&abspath);
-    if (!data)
+    const char *data = current_file(t->o.root, h, &file, &len);
+    if (!data) {
+        kb_buf_free(&file);
         return false;
+    }
     size_t from = h->rec.byte_start, to = h->rec.byte_end;
     unsigned first = h->rec.line_start, last = h->rec.line_end;
     while (from > 0 && data[from - 1] != '\n') /* start of the first line */
@@ -97,7 +111,7 @@ static bool add_context(kb_line_printer *t, const kb_hit *h)
     marked m = {data, len, h->snippet.spans, h->snippet.nspans, false};
     kb_span *file_spans = calloc(m.nspans ? m.nspans : 1, sizeof *file_spans);
     if (!file_spans) {
-        free(data);
+        kb_buf_free(&file);
         return false;
     }
     for (size_t i = 0; i < m.nspans; i++) {
@@ -119,7 +133,7 @@ static bool add_context(kb_line_printer *t, const kb_hit *h)
         at = eol + 1;
     }
     free(file_spans);
-    free(data);
+    kb_buf_free(&file);
     return true;
 }
 
@@ -160,8 +174,13 @@ static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     bool c = t->o.color;
     kb_buf_puts(&t->line, c ? COLOR_PATH : "");
     kb_add_safe(&t->line, path.data ? path.data : "", path.len);
-    kb_buf_printf(&t->line, "%s:%s%u-%u%s\n", c ? COLOR_OFF : "", c ? COLOR_LINES : "",
+    kb_buf_printf(&t->line, "%s:%s%u-%u%s", c ? COLOR_OFF : "", c ? COLOR_LINES : "",
                   h->rec.line_start, h->rec.line_end, c ? COLOR_OFF : "");
+    /* Stale and deleted hits show the indexed lines and the stored text. */
+    if (h->state == KB_HIT_STALE || h->state == KB_HIT_DELETED)
+        kb_buf_printf(&t->line, " %s%s%s", c ? COLOR_STATE : "",
+                      h->state == KB_HIT_STALE ? "[stale]" : "[deleted]", c ? COLOR_OFF : "");
+    kb_buf_add(&t->line, "\n", 1);
     if (t->o.context < 0 || !add_context(t, h)) {
         const kb_snippet *s = &h->snippet;
         marked m = {s->text, s->len, s->spans, s->nspans, true};

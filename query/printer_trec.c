@@ -1,5 +1,7 @@
 /* --format=trec: a TREC run, "QID Q0 DOCNO RANK SCORE TAG" per passage,
- * with DOCNO = PATH:FIRST-LAST, so trec_eval can score kbsearch. */
+ * with DOCNO = PATH:FIRST-LAST, so trec_eval can score kbsearch.  Every
+ * hit is listed, stale and deleted ones too: a run scores the ranking,
+ * and leaving hits out would shift the ranks. */
 #include "printer_common.h"
 
 static kb_status trec_hit(kb_printer *p, const kb_print_query *q, const kb_hit *h)

@@ -10,6 +10,7 @@
 #include "kbsearch/buf.h"
 #include "kbsearch/describe.h"
 #include "kbsearch/expand.h"
+#include "kbsearch/freshness.h"
 #include "kbsearch/index.h"
 #include "kbsearch/indexer.h"
 #include "kbsearch/match.h"
@@ -35,6 +36,8 @@ typedef struct {
     kb_str path;         /* points into the results */
     char *meta;          /* its metadata entry (owned); title points into it */
     kb_str title;
+    kb_file_entry entry; /* decoded from meta, when has_entry */
+    bool has_entry;
     double in_title;     /* the query's coverage of the title */
     double evidence;     /* the sum of its candidates' passage scores */
 } file_info;
@@ -48,6 +51,8 @@ struct kb_hits {
     size_t nfiles;
     char **labels;       /* per query leaf, as --explain shows it */
     size_t nlabels;
+    kb_freshness *fresh; /* the shown files as they are now; kb_hit.now
+                            points into it */
 };
 
 /* A candidate being re-ranked. */
@@ -504,6 +509,7 @@ void kb_hits_free(kb_hits *h)
     free(h->hits);
     free(h->files);
     free(h->labels);
+    kb_freshness_free(h->fresh);
     kb_results_free(h->results);
     kb_query_free(h->query);
     free(h);
@@ -597,9 +603,10 @@ static kb_status file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, k
     if (st)
         return st;
     *out = h->nfiles++; /* counted now, so kb_hits_free frees its metadata */
-    kb_file_entry e;
-    if (kb_file_entry_decode(f->meta, len, &e) == KB_OK)
-        f->title = e.title;
+    if (kb_file_entry_decode(f->meta, len, &f->entry) == KB_OK) {
+        f->has_entry = true;
+        f->title = f->entry.title;
+    }
     return text_coverage(h->query, m, f->title, w, &f->in_title);
 }
 
@@ -811,15 +818,22 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
         else
             h->n = keep;
     }
+    if (!st)
+        st = kb_freshness_new(s->root, &h->fresh);
     for (size_t i = 0; i < h->n && !st; i++) {
         kb_hit *hit = &h->hits[i];
         kb_result r;
         kb_matches mm;
         kb_results_get(h->results, c[i].index, &r);
         kb_record_decode(r.data, r.data_len, &hit->rec);
+        const file_info *f = &h->files[c[i].file];
+        st = kb_freshness_check(h->fresh, f->has_entry ? &f->entry : NULL, &hit->rec,
+                                &hit->state, &hit->now);
+        if (st)
+            break;
         hit->rank = (unsigned)i + 1;
         hit->score = c[i].why.score;
-        hit->title = h->files[c[i].file].title;
+        hit->title = f->title;
         hit->more_in_file = more_in_file(c, n, i, keep);
         st = kb_match(m, hit->rec.text.p, hit->rec.text.n, &mm);
         if (!st)

@@ -31,11 +31,17 @@
  * Copies: passages with the same normalized words (an article printed
  * twice, a paragraph pasted into several notes) are shown once, at the
  * best copy's rank, with the other places listed in kb_hit.also_at.
+ *
+ * Freshness: each shown passage's file is compared with the index
+ * (freshness.h: one lstat per file, a read only when it changed) and the
+ * hit says whether its text is still there, moved, stale or deleted.  The
+ * places in also_at are the indexed ones.
  */
 #ifndef KBSEARCH_SEARCH_H
 #define KBSEARCH_SEARCH_H
 
 #include <stddef.h>
+#include "kbsearch/freshness.h"
 #include "kbsearch/query.h"
 #include "kbsearch/record.h"
 #include "kbsearch/snippet.h"
@@ -119,7 +125,14 @@ typedef struct kb_place {
 typedef struct kb_hit {
     unsigned rank;        /* 1-based */
     double score;
-    kb_record rec;        /* path, heading, text, lines and bytes */
+    kb_record rec;        /* path, heading, text, lines and bytes: where the
+                             text is in the file now when state is FRESH or
+                             MOVED, where it was indexed when STALE or
+                             DELETED (freshness.h) */
+    kb_hit_state state;   /* the file as it is now against the index */
+    kb_str now;           /* the file's current bytes when the search had to
+                             read them (its size or mtime changed), else
+                             {NULL, 0}: --context need not read it again */
     kb_str title;         /* the file's title */
     kb_snippet snippet;   /* excerpt and every match's offsets */
     unsigned more_in_file;/* on the last shown passage of a file: how many
