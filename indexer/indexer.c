@@ -532,9 +532,12 @@ static int index_text(indexer *ix, const char *rel, known_file *k, const kb_text
         event(ix, KB_EV_REPAIRED, rel, detail);
     }
     if (f->truncated) {
+        size_t m = ix->max_bytes;
+        int unit = m % (1u << 30) == 0 ? 'G' : m % (1u << 20) == 0 ? 'M' : m % 1024 == 0 ? 'K' : 0;
         snprintf(detail, sizeof detail,
-                 "larger than the limit of %zu MB (--max-size): its first %zu bytes indexed",
-                 ix->max_bytes >> 20, f->len);
+                 "larger than --max-size %zu%.1s: its first %zu bytes indexed",
+                 m >> (unit == 'G' ? 30 : unit == 'M' ? 20 : unit == 'K' ? 10 : 0),
+                 unit ? (char[]){(char)unit, 0} : "", f->len);
         event(ix, KB_EV_TRUNCATED, rel, detail);
     }
     if (!e.passages)
@@ -564,7 +567,7 @@ static int read_and_index(indexer *ix, const todo_file *t)
         break;
     case KB_READ_BINARY:
         snprintf(detail, sizeof detail, "binary file (%s at offset %zu)",
-                 f.repaired ? "mostly not UTF-8, from" : "NUL byte", f.first_bad);
+                 f.repaired ? "mostly not UTF-8, first bad byte" : "NUL byte", f.first_bad);
         event(ix, KB_EV_BINARY, t->rel, detail);
         if (k)
             k->seen = false; /* its old passages no longer match the file */

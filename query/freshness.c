@@ -8,11 +8,12 @@
 #include <sys/stat.h>
 
 #include "kbsearch/buf.h"
+#include "kbsearch/reader.h"
 
 typedef enum {
     FILE_SAME,       /* size and mtime as indexed: not read */
     FILE_CHANGED,    /* read into `data` */
-    FILE_UNREADABLE, /* there, but lstat or read failed */
+    FILE_UNREADABLE, /* there, but stat or read failed */
     FILE_GONE
 } file_state;
 
@@ -60,8 +61,9 @@ void kb_freshness_free(kb_freshness *f)
     free(f);
 }
 
-/* Looks at the file once: lstat (as kbindex does, so a file that became
- * a symlink is as good as gone), then a read only when it changed. */
+/* Looks at the file once: stat (through a link: kbindex --follow indexes
+ * linked files), then a read only when it changed, repaired as kbindex
+ * reads it (reader.h) so that the stored text can be found in it. */
 static kb_status look(kb_freshness *f, const kb_file_entry *e, known_file *k)
 {
     kb_buf_reset(&f->path);
@@ -72,7 +74,7 @@ static kb_status look(kb_freshness *f, const kb_file_entry *e, known_file *k)
     if (kb_buf_status(&f->path))
         return KB_ERR_NOMEM;
     struct stat st;
-    if (lstat(f->path.data, &st) != 0) {
+    if (stat(f->path.data, &st) != 0) {
         k->state = errno == ENOENT || errno == ENOTDIR ? FILE_GONE : FILE_UNREADABLE;
         return KB_OK;
     }
@@ -90,8 +92,12 @@ static kb_status look(kb_freshness *f, const kb_file_entry *e, known_file *k)
         return KB_ERR_NOMEM;
     if (st_read)
         k->state = errno == ENOENT ? FILE_GONE : FILE_UNREADABLE;
-    else
+    else {
+        size_t repaired, first_bad;
+        if (k->data.len)
+            kb_text_repair(k->data.data, k->data.len, &repaired, &first_bad);
         k->state = FILE_CHANGED;
+    }
     return KB_OK;
 }
 

@@ -1,7 +1,7 @@
 /* freshness.h — is a passage still where the index says it is?
  *
  * The index remembers each file's size and mtime (record.h).  At query
- * time a file whose size and mtime are still those costs one lstat.  A
+ * time a file whose size and mtime are still those costs one stat.  A
  * file that changed is read once, and each of its passages is looked for
  * by its exact stored bytes: at the indexed offset (then it is simply
  * fresh), else at the occurrence nearest that offset (moved: the record
