@@ -87,11 +87,12 @@ static kb_status read_once(int fd, const kb_read_opts *o, kb_text_file *out, cha
         size_t room = *cap - n - 1;
         if (room > limit - n)
             room = limit - n;
-        if (room == 0) {
+        char probe; /* at the limit: is there more? */
+        ssize_t got = pread(fd, room ? *buf + n : &probe, room ? room : 1, (off_t)n);
+        if (room == 0 && got > 0) {
             out->truncated = true;
             break;
         }
-        ssize_t got = pread(fd, *buf + n, room, (off_t)n);
         if (got < 0) {
             if (errno == EINTR)
                 continue;
