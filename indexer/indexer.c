@@ -290,6 +290,7 @@ const char *kb_file_event_name(kb_file_event ev)
         [KB_EV_CHANGING] = "changing",       [KB_EV_SYMLINK] = "symlink",
         [KB_EV_LINK_LOOP] = "symlink loop",  [KB_EV_BROKEN_LINK] = "broken symlink",
         [KB_EV_SPECIAL] = "special file",    [KB_EV_NOTE] = "note",
+        [KB_EV_DAMAGED] = "damaged",
     };
     return (unsigned)ev < KB_EV_COUNT ? names[ev] : "?";
 }
@@ -332,6 +333,8 @@ static int save_entry(indexer *ix, const char *rel, const kb_file_entry *e)
 
 static int maybe_commit(indexer *ix, size_t bytes)
 {
+    if (ix->opts->check)
+        return 0;
     ix->pending_bytes += bytes;
     if (ix->pending_bytes < ix->commit_bytes)
         return 0;
@@ -515,15 +518,21 @@ static int index_text(indexer *ix, const char *rel, known_file *k, const kb_text
         e.passages = k->e.passages;
         e.title = k->e.title;
         event(ix, KB_EV_UNCHANGED, rel, NULL);
-        return save_entry(ix, rel, &e);
+        return ix->opts->check ? 0 : save_entry(ix, rel, &e);
     }
     known_file *old = k ? NULL : renamed_from(ix, e.hash, e.size);
-    int rc = k ? (int)delete_file(ix, rel) : old ? forget_file(ix, old) : 0;
-    if (!rc)
+    int rc = 0;
+    if (old)
+        old->seen = true; /* taken out here, not listed as removed */
+    if (ix->opts->check)
+        e.passages = 1; /* not counted: an empty file is not the point */
+    else if (!(rc = k ? (int)delete_file(ix, rel) : old ? forget_file(ix, old) : 0))
         rc = index_file(ix, rel, f->text, f->len, &e);
     if (rc)
         return rc;
-    event(ix, old ? KB_EV_RENAMED : KB_EV_INDEXED, rel, old ? old->path : NULL);
+    event(ix, old ? KB_EV_RENAMED : KB_EV_INDEXED, rel, old ? old->path : k ? "changed" : "new");
+    if (ix->opts->check)
+        return 0;
     char detail[160];
     if (f->repaired) {
         snprintf(detail, sizeof detail,
@@ -607,7 +616,7 @@ static int remove_gone(indexer *ix)
         known_file *k = &ix->known[i];
         if (k->seen)
             continue;
-        int rc = forget_file(ix, k);
+        int rc = ix->opts->check ? 0 : forget_file(ix, k);
         if (rc)
             return rc;
         event(ix, KB_EV_REMOVED, k->path, NULL);
@@ -705,11 +714,46 @@ static int finish(indexer *ix)
     return rc ? rc : st ? fail(ix, st, "writing the index metadata", NULL) : 0;
 }
 
+/* opts.check: each file's passages in the index against its entry, and
+ * the whole index against all entries. */
+static int check_damage(indexer *ix)
+{
+    unsigned long long sum = 0;
+    unsigned held = 0, total = 0;
+    char detail[160];
+    for (size_t i = 0; i < ix->nknown; i++) {
+        known_file *k = &ix->known[i];
+        file_term(&ix->term, k->path);
+        kb_status st = kb_buf_status(&ix->term);
+        if (!st)
+            st = kb_db_term_freq(ix->db, ix->term.data, ix->term.len, &held);
+        if (st)
+            return fail(ix, st, "checking", k->path);
+        sum += held;
+        if (held != k->e.passages || (!k->e.size && !k->e.hash)) {
+            snprintf(detail, sizeof detail, "the index holds %u passages of it, its entry %s %u",
+                     held, k->e.size || k->e.hash ? "says" : "is unreadable, and", k->e.passages);
+            event(ix, KB_EV_DAMAGED, k->path, detail);
+        }
+    }
+    kb_status st = kb_db_doc_count(ix->db, &total);
+    if (st)
+        return fail(ix, st, "checking", NULL);
+    if (total != sum) {
+        unsigned long long stray = (unsigned long long)total - sum;
+        snprintf(detail, sizeof detail, "the index holds %llu passage%s that belong%s to no file",
+                 stray, stray == 1 ? "" : "s", stray == 1 ? "s" : "");
+        event(ix, KB_EV_DAMAGED, ".", detail);
+    }
+    return 0;
+}
+
 static int run(indexer *ix, const char *root, const char *db_path)
 {
     ix->db_path = db_path;
     char *msg = NULL, *stored_lang = NULL;
-    kb_status st = kb_db_open(db_path, KB_DB_WRITE, &ix->db, &msg);
+    bool check = ix->opts->check;
+    kb_status st = kb_db_open(db_path, check ? KB_DB_READ : KB_DB_WRITE, &ix->db, &msg);
     if (st) {
         kb_buf_puts(&ix->error, msg ? msg : kb_status_str(st));
         free(msg);
@@ -725,9 +769,9 @@ static int run(indexer *ix, const char *root, const char *db_path)
         free(msg);
         rc = st;
     }
-    if (!rc && ix->opts->rebuild && (st = kb_db_clear(ix->db)))
+    if (!rc && !check && ix->opts->rebuild && (st = kb_db_clear(ix->db)))
         rc = fail(ix, st, "emptying the index", NULL);
-    if (!rc)
+    if (!rc && !check)
         rc = write_identity(ix, root, language);
     if (!rc && (rc = kb_db_each_meta(ix->db, KB_FILE_META_PREFIX, load_known, ix)))
         fail(ix, (kb_status)rc, "reading the list of indexed files", NULL);
@@ -759,9 +803,11 @@ static int run(indexer *ix, const char *root, const char *db_path)
     }
     if (!rc && stopping(ix))
         rc = KB_ERR_INTERRUPTED;
-    if (!rc)
+    if (!rc && check && !(rc = remove_gone(ix)))
+        rc = check_damage(ix);
+    else if (!rc)
         rc = finish(ix);
-    if (!rc || rc == KB_ERR_INTERRUPTED) { /* what is complete is kept */
+    if (!check && (!rc || rc == KB_ERR_INTERRUPTED)) { /* what is complete is kept */
         if ((st = kb_db_commit(ix->db)))
             rc = fail(ix, st, "committing the index", NULL);
     }

@@ -46,6 +46,10 @@ static const char usage[] =
     "                       share bars...): all of them show in results.\n"
     "                       Give it on every run: a run with the other\n"
     "                       setting re-indexes every file\n"
+    "      --check          change nothing: list what a run would do ('new:',\n"
+    "                       'changed:', 'renamed:', 'deleted:' PATH) and passages\n"
+    "                       that do not match their file's record ('damaged:');\n"
+    "                       exit 0 in sync, 1 out of date, 2 damaged\n"
     "  -v, --verbose        list every file on stdout with what was done to it\n"
     "  -q, --quiet          no warnings, no progress, no summary (errors only)\n"
     "      --progress       show the progress line even when stderr is not a\n"
@@ -78,7 +82,7 @@ static void on_signal(int sig)
 }
 
 typedef struct {
-    bool verbose, quiet;
+    bool verbose, quiet, check;
     kb_progress_line *line; /* NULL: no progress shown */
 } cli_ctx;
 
@@ -88,7 +92,21 @@ static void on_event(void *ctx, kb_file_event ev, const char *path, const char *
     kb_buf esc = KB_BUF_INIT;
     kb_cli_escape(&esc, path);
     const char *p = kb_buf_status(&esc) ? "?" : esc.data;
-    if (c->verbose)
+    if (c->check && (ev == KB_EV_INDEXED || ev == KB_EV_RENAMED || ev == KB_EV_REMOVED ||
+                     ev == KB_EV_DAMAGED)) {
+        kb_buf old = KB_BUF_INIT;
+        if (ev == KB_EV_RENAMED)
+            kb_cli_escape(&old, detail);
+        if (ev == KB_EV_INDEXED)
+            printf("%s: %s\n", detail, p);
+        else if (ev == KB_EV_RENAMED)
+            printf("renamed: %s (was %s)\n", p, kb_buf_status(&old) ? "?" : old.data);
+        else if (ev == KB_EV_REMOVED)
+            printf("deleted: %s\n", p);
+        else
+            printf("damaged: %s: %s\n", p, detail);
+        kb_buf_free(&old);
+    } else if (c->verbose)
         printf("%s: %s%s%s%s\n", kb_file_event_name(ev), p, detail ? " (" : "",
                detail ? detail : "", detail ? ")" : "");
     if (KB_EV_IS_WARNING(ev) && !c->quiet) {
@@ -105,6 +123,17 @@ static void on_progress(void *ctx, const kb_progress *p)
 {
     cli_ctx *c = ctx;
     kb_progress_line_show(c->line, p);
+}
+
+/* --check's last line and exit status: 0 in sync, 1 out of date, 2 damaged. */
+static int check_summary(const kb_index_stats *s, bool quiet)
+{
+    unsigned changed = s->count[KB_EV_INDEXED] + s->count[KB_EV_RENAMED] + s->count[KB_EV_REMOVED];
+    if (!quiet)
+        printf("kbindex: check: %u in sync, %u to index, %u renamed, %u deleted, %u damaged\n",
+               s->count[KB_EV_UNCHANGED], s->count[KB_EV_INDEXED], s->count[KB_EV_RENAMED],
+               s->count[KB_EV_REMOVED], s->count[KB_EV_DAMAGED]);
+    return s->count[KB_EV_DAMAGED] ? KB_EXIT_ERROR : changed ? 1 : 0;
 }
 
 /* "SIZE[K|M|G]" in bytes; 0 means no limit. */
@@ -159,6 +188,7 @@ int main(int argc, char **argv)
         {"db", required_argument, NULL, 'd'},
         {"language", required_argument, NULL, 'L'},
         {"rebuild", no_argument, NULL, 'R'},
+        {"check", no_argument, NULL, 'k'},
         {"follow", no_argument, NULL, 'F'},
         {"max-size", required_argument, NULL, 'M'},
         {"commit-mb", required_argument, NULL, 'C'},
@@ -172,7 +202,7 @@ int main(int argc, char **argv)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    cli_ctx cli = {false, false, NULL};
+    cli_ctx cli = {false, false, false, NULL};
     kb_index_opts opts = {.folder = ".", .stop = &interrupted, .event = on_event, .ctx = &cli};
     int c, show = 0;
     bool progress = isatty(STDERR_FILENO);
@@ -183,6 +213,7 @@ int main(int argc, char **argv)
         case 'd': opts.db_path = optarg; break;
         case 'L': opts.language = optarg; break;
         case 'R': opts.rebuild = true; break;
+        case 'k': opts.check = cli.check = true; break;
         case 'F': opts.follow = true; break;
         case 'M':
             if (!parse_size(optarg, &opts.max_bytes))
@@ -239,6 +270,8 @@ int main(int argc, char **argv)
     }
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    if (opts.check && !st)
+        return check_summary(&stats, cli.quiet);
     if (!cli.quiet)
         print_summary(&stats, st == KB_ERR_INTERRUPTED, secs);
     return st == KB_ERR_INTERRUPTED ? KB_EXIT_INTERRUPTED : 0;

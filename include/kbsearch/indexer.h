@@ -85,6 +85,8 @@ typedef enum kb_file_event {
     KB_EV_SPECIAL,     /* FIFO, socket or device: never opened */
     KB_EV_NOTE,        /* anything else worth a warning (a bad line of the
                           synonyms file): detail says what */
+    KB_EV_DAMAGED,     /* opts.check: the index's passages of a file do not
+                          match its entry (detail says how) */
     KB_EV_COUNT
 } kb_file_event;
 
@@ -96,7 +98,8 @@ const char *kb_file_event_name(kb_file_event ev);
 
 /* Called for every event: `path` relative to the folder (for KB_EV_NOTE
  * maybe another file), `detail` a short lower-case phrase saying why or
- * NULL.  Both valid during the call. */
+ * NULL (KB_EV_INDEXED: "new" or "changed"; KB_EV_RENAMED: the old path).
+ * Both valid during the call. */
 typedef void (*kb_event_fn)(void *ctx, kb_file_event ev, const char *path, const char *detail);
 
 /* Where a run is, for a progress display.  During KB_PHASE_SCAN only
@@ -126,6 +129,10 @@ typedef struct kb_index_opts {
     bool follow;          /* follow symbolic links (loops are detected) */
     bool rebuild;         /* empty the index first, whatever built it */
     bool wait;            /* another writer holds the index: wait for it */
+    bool check;           /* change nothing: open the index read-only and
+                             report what a run would do (KB_EV_INDEXED with
+                             detail "new" or "changed", KB_EV_RENAMED,
+                             KB_EV_REMOVED) and damage (KB_EV_DAMAGED) */
     /* Set (by a signal handler, say) to stop: the files done so far are
        committed and kb_index_folder returns KB_ERR_INTERRUPTED. */
     const volatile sig_atomic_t *stop;

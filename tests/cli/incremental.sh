@@ -13,6 +13,7 @@ run_all() { # DB OUT
 }
 # same_as_fresh STEP: the incremental index answers as a fresh one.
 same_as_fresh() {
+    "$KBINDEX" --check "$work/kb" >"$work/check" 2>/dev/null || fail "$1: --check after the run: $(cat "$work/check")"
     run_all "$work/kb/.kbsearch" "$work/incremental.jsonl"
     rm -rf "$work/fresh" && cp -a "$work/kb" "$work/fresh" && rm -rf "$work/fresh/.kbsearch"
     "$KBINDEX" "$work/fresh" >/dev/null 2>&1
@@ -43,6 +44,9 @@ grep -q 'warms in 30 seconds' "$work/incremental.jsonl" || fail "edit not indexe
 # A rename is recognized by the content hash; results point at the new path.
 mkdir "$work/kb/archive"
 mv "$work/kb/notes/garden.md" "$work/kb/archive/garden-2025.md"
+expect_exit 1 "$KBINDEX" --check "$work/kb" >"$work/check" 2>/dev/null
+[ "$(cat "$work/check")" = 'renamed: archive/garden-2025.md (was notes/garden.md)
+kbindex: check: 6 in sync, 0 to index, 1 renamed, 0 deleted, 0 damaged' ] || fail "--check before the rename: $(cat "$work/check")"
 step rename 'kbindex: 0 indexed, 6 unchanged, 1 renamed, 0 removed, 1 skipped (1 binary); 4 passages'
 same_as_fresh rename
 grep -q '"path":"notes/garden.md"' "$work/incremental.jsonl" && fail "renamed file found at its old path"
