@@ -15,69 +15,6 @@ seed=${KB_CRASH_SEED:-4242}
 kills=${KB_CRASH_KILLS:-32}
 RANDOM=$seed
 
-# The corpus: made-up words; every paragraph of a file version starts with
-# its marker (vAf12: file 12 as in A, vBf12: as in B), so a search for a
-# marker tells which version of which file each passage comes from.  Files
-# are dNN/fNNNN.md, so the walk's order is the paths' byte order.
-cat >"$work/gen.py" <<'PY'
-import json, os, random, sys
-root, seed, nfiles, version = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-rng = random.Random(seed)
-ons = "b c d f g h j k l m n p r s t v w z br cl dr gr pl st tr".split()
-nucs, codas = "a e i o u ai ea ou".split(), ["", "", "n", "r", "s", "t", "l", "nd", "st"]
-vocab = sorted({"".join(rng.choice(ons) + rng.choice(nucs) + rng.choice(codas)
-                        for _ in range(rng.randint(1, 3))) for _ in range(3000)})
-cum, total = [], 0.0
-for i in range(len(vocab)):  # Zipf-like: a few words are common
-    total += 1.0 / (i + 1)
-    cum.append(total)
-
-def sentence():
-    return " ".join(rng.choices(vocab, cum_weights=cum, k=rng.randint(6, 14))).capitalize() + "."
-
-def write(rel, marker):
-    out, size = ["Notes on %s %s %s" % (rng.choice(vocab), rng.choice(vocab), marker), ""], 0
-    want = rng.randint(4000, 16000)
-    while size < want:
-        para = marker + " " + " ".join(sentence() for _ in range(rng.randint(2, 4)))
-        out += [para, ""]
-        size += len(para) + 2
-    path = os.path.join(root, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w") as f:
-        f.write("\n".join(out))
-
-def name(i, kind="f"):
-    return "d%02d/%s%04d.md" % (i % 12, kind, i)
-
-if version == "a":
-    for i in range(nfiles):
-        write(name(i), "vAf%d" % i)
-    sys.exit(0)
-# Version B: edit, delete, rename, add; touch the rest, so that the run
-# reads (and commits every MB of) the whole folder but indexes little.
-plan = {}
-for i in range(nfiles):
-    r, p = rng.random(), name(i)
-    if r < 0.12:
-        write(p, "vBf%d" % i)
-        plan[p] = "edited"
-    elif r < 0.16:
-        os.remove(os.path.join(root, p))
-        plan[p] = "deleted"
-    elif r < 0.19:
-        os.rename(os.path.join(root, p), os.path.join(root, name(i, "r")))
-        plan[p], plan[name(i, "r")] = "renamed_old", "renamed_new"
-    else:
-        os.utime(os.path.join(root, p))
-        plan[p] = "unchanged"
-for i in range(nfiles, nfiles + nfiles // 16):
-    write(name(i), "vBf%d" % i)
-    plan[name(i)] = "added"
-with open(sys.argv[5], "w") as f:
-    json.dump(plan, f)
-PY
-
 # check.py ref OUT.jsonl: {path: {marker: passages}} of a marker batch.
 # check.py state PLAN REF_A REF_B OUT.jsonl: prints the committed state the
 # index holds (A, partial K/N, B-removals-pending, B) or says what is wrong.
@@ -128,7 +65,7 @@ print("B" if all(removed) else "B-removals-pending" if k == len(changed)
 PY
 
 nfiles=360
-python3 "$work/gen.py" "$work/kb" "$seed" "$nfiles" a
+python3 "$KB_TESTS/cli/corpus_gen.py" a "$work/kb" "$seed" "$nfiles"
 db=$work/kb/.kbsearch
 "$KBINDEX" --commit-mb 1 "$work/kb" >/dev/null 2>"$work/err" || fail "indexing A: $(cat "$work/err")"
 cp -a "$db" "$work/index-a"
@@ -145,14 +82,13 @@ markers "$db" "$work/a.jsonl"
 python3 "$work/check.py" ref "$work/a.jsonl" "$work/ref-a.json"
 
 sleep 0.01 # B's edits get later mtimes than A's index saw
-python3 "$work/gen.py" "$work/kb" "$((seed + 1))" "$nfiles" b "$work/plan.json"
+python3 "$KB_TESTS/cli/corpus_gen.py" b "$work/kb" "$((seed + 1))" "$nfiles" "$work/plan.json"
 cp -a "$work/kb" "$work/fresh" && rm -rf "$work/fresh/.kbsearch"
 "$KBINDEX" "$work/fresh" >/dev/null 2>"$work/err" || fail "indexing B fresh: $(cat "$work/err")"
 markers "$work/fresh/.kbsearch" "$work/b.jsonl"
 python3 "$work/check.py" ref "$work/b.jsonl" "$work/ref-b.json"
 # Fixed queries, answered by the fresh index of B; abspaths made alike.
-printf '%s\n' baidrus 'bain jaisgrar' '"baidrus bain"' 'bain NEAR/5 baidrus' \
-    'bai*' vBf3 'vAf5 OR vBf5' 'path:d03/ bain' >"$work/queries"
+python3 "$KB_TESTS/cli/corpus_gen.py" queries "$work/kb" "$seed" >"$work/queries"
 answers() { # DB OUT
     "$KBSEARCH" --db "$1" --json -n 20 --batch "$work/queries" 2>/dev/null |
         sed -E 's/"elapsed_ms":[0-9.]+/"elapsed_ms":0/g; s#'"$work"'/fresh/#'"$work"'/kb/#g' >"$2" || true
