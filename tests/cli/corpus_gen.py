@@ -36,7 +36,7 @@ def write(rel, marker):
     out, size = ["Notes on %s %s %s" % (rng.choice(vocab), rng.choice(vocab), marker), ""], 0
     want = rng.randint(4000, 16000)
     while size < want:
-        para = marker + " " + " ".join(sentence() for _ in range(rng.randint(2, 4)))
+        para = marker + " " + " ".join(sentence() for _ in range(rng.randint(4, 8)))
         out += [para, ""]
         size += len(para) + 2
     path = os.path.join(root, rel)
