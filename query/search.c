@@ -891,8 +891,8 @@ kb_status kb_search_describe(kb_searcher *s, const char *query, size_t len,
     return st;
 }
 
-kb_status kb_search(kb_searcher *s, const char *query, size_t len,
-                    const kb_search_opts *opts, kb_hits **out)
+static kb_status search_once(kb_searcher *s, const char *query, size_t len,
+                             const kb_search_opts *opts, kb_hits **out)
 {
     *out = NULL;
     kb_buf_reset(&s->error);
@@ -933,4 +933,19 @@ kb_status kb_search(kb_searcher *s, const char *query, size_t len,
     kb_buf_reset(&s->error);
     *out = h;
     return KB_OK;
+}
+
+kb_status kb_search(kb_searcher *s, const char *query, size_t len,
+                    const kb_search_opts *opts, kb_hits **out)
+{
+    /* A query reads the index many times (expansion, the search, records,
+     * file entries).  If kbindex commits twice meanwhile, a later read
+     * finds its revision gone: the whole query runs again on a reopened
+     * index, so that no hit mixes two revisions. */
+    kb_status st;
+    for (int attempt = 0;; attempt++) {
+        st = search_once(s, query, len, opts, out);
+        if (st != KB_ERR_MODIFIED || attempt == 3 || kb_db_reopen(s->db) != KB_OK)
+            return st;
+    }
 }

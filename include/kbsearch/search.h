@@ -150,7 +150,9 @@ typedef struct kb_hits kb_hits;
 /* Runs `len` bytes of query text.  KB_OK with *out set (possibly zero hits),
  * or KB_ERR_QUERY (nothing to search; the message names the column),
  * KB_ERR_NOMEM, KB_ERR_CORRUPT, KB_ERR_BACKEND...; the message is then in
- * kb_searcher_last_error. */
+ * kb_searcher_last_error.  When kbindex commits under the query, the query
+ * is run again on the new revision (KB_ERR_MODIFIED only if that keeps
+ * happening). */
 kb_status kb_search(kb_searcher *s, const char *query, size_t len,
                     const kb_search_opts *opts, kb_hits **out);
 
