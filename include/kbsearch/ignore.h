@@ -81,8 +81,9 @@ kb_status kb_ignore_new(const kb_ignore_opts *o, kb_ignore **out, char **errmsg)
 /* Enters a folder: reads the rule files in `dir_abs` (its path to open),
  * which apply to entries below `dir_rel` (its path relative to the root;
  * "" or "." for the root).  A missing rule file is fine; one that cannot
- * be read, or is not a regular file, is reported to `warn` (its path
- * relative to the root and the reason) and left out.  Returns KB_OK, or
+ * be read, or is not a regular file (symbolic links are not followed),
+ * is reported to `warn` (its path relative to the root and the reason;
+ * warn may be NULL) and left out.  Returns KB_OK, or
  * KB_ERR_NOMEM (nothing was entered then: do not call kb_ignore_leave). */
 kb_status kb_ignore_enter(kb_ignore *ig, const char *dir_rel, const char *dir_abs,
                           kb_warn_fn warn, void *ctx);
