@@ -16,7 +16,9 @@
 #include "kbsearch/boilerplate.h"
 #include "kbsearch/buf.h"
 #include "kbsearch/index.h"
+#include "kbsearch/ignore.h"
 #include "kbsearch/lexicon.h"
+#include "kbsearch/lock.h"
 #include "kbsearch/reader.h"
 #include "kbsearch/record.h"
 #include "kbsearch/segment.h"
@@ -48,6 +50,8 @@ typedef struct {
     const char *root;
     const char *db_path;
     kb_buf abs;             /* root + "/" + the path being read */
+    kb_lock *lock;          /* held while writing */
+    kb_ignore *ignore;
     kb_db *db;
     kb_tokenizer *tk;
     kb_stemmer *stemmer;    /* NULL for language "none" */
@@ -714,6 +718,33 @@ static int finish(indexer *ix)
     return rc ? rc : st ? fail(ix, st, "writing the index metadata", NULL) : 0;
 }
 
+/* One writer at a time: without opts.wait a second one stops at once,
+ * naming the first. */
+static int take_lock(indexer *ix)
+{
+    long pid = 0;
+    kb_status st = kb_lock_take(ix->db_path, false, &ix->lock, &pid);
+    if (st == KB_ERR_LOCKED && ix->opts->wait) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "waiting for kbindex (pid %ld) to finish with it", pid);
+        event(ix, KB_EV_NOTE, ix->db_path, detail);
+        st = kb_lock_take(ix->db_path, true, &ix->lock, &pid);
+    }
+    kb_buf_reset(&ix->error);
+    if (st == KB_ERR_LOCKED) {
+        kb_buf_printf(&ix->error, "index %s is being updated by another kbindex (pid ", ix->db_path);
+        if (pid)
+            kb_buf_printf(&ix->error, "%ld", pid);
+        else
+            kb_buf_puts(&ix->error, "unknown");
+        kb_buf_puts(&ix->error, "): wait for it to finish, or run kbindex --wait");
+    } else if (st) {
+        kb_buf_printf(&ix->error, "locking index %s: %s", ix->db_path,
+                      st == KB_ERR_NOMEM ? "out of memory" : strerror(errno));
+    }
+    return st;
+}
+
 /* opts.check: each file's passages in the index against its entry, and
  * the whole index against all entries. */
 static int check_damage(indexer *ix)
@@ -753,7 +784,18 @@ static int run(indexer *ix, const char *root, const char *db_path)
     ix->db_path = db_path;
     char *msg = NULL, *stored_lang = NULL;
     bool check = ix->opts->check;
-    kb_status st = kb_db_open(db_path, check ? KB_DB_READ : KB_DB_WRITE, &ix->db, &msg);
+    int rc = check ? 0 : take_lock(ix);
+    if (rc)
+        return rc;
+    kb_ignore_opts io = {!ix->opts->no_gitignore, ix->opts->exclude, ix->opts->nexclude,
+                         ix->opts->include, ix->opts->ninclude};
+    kb_status st = kb_ignore_new(&io, &ix->ignore, &msg);
+    if (st) {
+        kb_buf_puts(&ix->error, msg ? msg : kb_status_str(st));
+        free(msg);
+        return st;
+    }
+    st = kb_db_open(db_path, check ? KB_DB_READ : KB_DB_WRITE, &ix->db, &msg);
     if (st) {
         kb_buf_puts(&ix->error, msg ? msg : kb_status_str(st));
         free(msg);
@@ -762,7 +804,7 @@ static int run(indexer *ix, const char *root, const char *db_path)
     const char *language = ix->opts->language;
     if ((st = kb_lexicon_new(ix->db, ix->tk, &ix->lex)))
         return fail(ix, st, "starting", NULL);
-    int rc = check_meta(ix, &language, &stored_lang);
+    rc = check_meta(ix, &language, &stored_lang);
     if (!rc && strcmp(language, "none") != 0 &&
         (st = kb_stemmer_new(language, &ix->stemmer, &msg))) {
         kb_buf_puts(&ix->error, msg ? msg : kb_status_str(st));
@@ -779,7 +821,7 @@ static int run(indexer *ix, const char *root, const char *db_path)
     if (!rc && !realpath(db_path, skip))
         skip[0] = '\0';
     if (!rc) {
-        kb_walk_opts wo = {skip[0] ? skip : NULL, ix->opts->follow};
+        kb_walk_opts wo = {skip[0] ? skip : NULL, ix->opts->follow, ix->ignore};
         ix->progress.phase = KB_PHASE_SCAN;
         rc = kb_walk(root, &wo, scan_file, forward_event, ix);
         if (rc == KB_ERR_IO || rc == KB_ERR_NOMEM) {
@@ -847,6 +889,8 @@ kb_status kb_index_folder(const kb_index_opts *opts, kb_index_stats *stats, char
         *errmsg = strdup(ix.error.len ? ix.error.data : kb_status_str((kb_status)rc));
     kb_lexicon_free(ix.lex);
     kb_db_close(ix.db);
+    kb_lock_release(ix.lock); /* after Xapian's own lock is let go */
+    kb_ignore_free(ix.ignore);
     kb_stemmer_free(ix.stemmer);
     kb_tokenizer_free(ix.tk);
     for (size_t i = 0; i < ix.nknown; i++) {

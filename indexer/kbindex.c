@@ -37,6 +37,13 @@ static const char usage[] =
     "                       when it was built by another version, tokenizer or\n"
     "                       language)\n"
     "      --follow         follow symbolic links (loops are detected)\n"
+    "      --exclude GLOB   leave out files and folders matching GLOB (gitignore\n"
+    "                       syntax; overrides .kbignore and .gitignore files in\n"
+    "                       the tree, which are read by default); repeatable\n"
+    "      --include GLOB   index only files matching one GLOB; repeatable\n"
+    "      --no-gitignore   read .kbignore files only, not .gitignore\n"
+    "      --wait           if another kbindex is updating the index, wait for\n"
+    "                       it to finish instead of stopping (exit 2)\n"
     "      --max-size SIZE  index at most SIZE of one file (K, M, G suffixes;\n"
     "                       default 64M; 0: no limit); a larger file's first\n"
     "                       part is indexed, with a warning\n"
@@ -190,6 +197,10 @@ int main(int argc, char **argv)
         {"rebuild", no_argument, NULL, 'R'},
         {"check", no_argument, NULL, 'k'},
         {"follow", no_argument, NULL, 'F'},
+        {"exclude", required_argument, NULL, 'x'},
+        {"include", required_argument, NULL, 'i'},
+        {"no-gitignore", no_argument, NULL, 'G'},
+        {"wait", no_argument, NULL, 'W'},
         {"max-size", required_argument, NULL, 'M'},
         {"commit-mb", required_argument, NULL, 'C'},
         {"keep-boilerplate", no_argument, NULL, 'K'},
@@ -204,6 +215,10 @@ int main(int argc, char **argv)
     };
     cli_ctx cli = {false, false, false, NULL};
     kb_index_opts opts = {.folder = ".", .stop = &interrupted, .event = on_event, .ctx = &cli};
+    /* Globs are options' values: never more of them than arguments. */
+    const char *exclude[argc], *include[argc];
+    opts.exclude = exclude;
+    opts.include = include;
     int c, show = 0;
     bool progress = isatty(STDERR_FILENO);
     unsigned long mb;
@@ -215,6 +230,10 @@ int main(int argc, char **argv)
         case 'R': opts.rebuild = true; break;
         case 'k': opts.check = cli.check = true; break;
         case 'F': opts.follow = true; break;
+        case 'x': exclude[opts.nexclude++] = optarg; break;
+        case 'i': include[opts.ninclude++] = optarg; break;
+        case 'G': opts.no_gitignore = true; break;
+        case 'W': opts.wait = true; break;
         case 'M':
             if (!parse_size(optarg, &opts.max_bytes))
                 return KB_EXIT_ERROR;

@@ -80,9 +80,21 @@ static bool same_dir(dir_id a, const struct stat *st)
 
 static int visit_dir(walker *w, const struct stat *self);
 
+static void rule_file_warning(void *ctx, const char *path, const char *reason)
+{
+    walker *w = ctx;
+    if (w->event)
+        w->event(w->ctx, KB_EV_UNREADABLE, path, reason);
+}
+
 /* Visits the entry at w->abs, of lstat `st`. */
 static int visit_entry(walker *w, struct stat *st)
 {
+    /* A link is judged as a file, as git does, whatever it points to. */
+    if (w->o->ignore && kb_ignore_skip(w->o->ignore, rel_of(w), S_ISDIR(st->st_mode))) {
+        report(w, KB_EV_IGNORED, NULL);
+        return 0;
+    }
     if (S_ISLNK(st->st_mode)) {
         if (!w->o->follow) {
             report(w, KB_EV_SYMLINK, "symbolic link, not followed (--follow follows links)");
@@ -135,6 +147,11 @@ static int visit_dir(walker *w, const struct stat *self)
         w->open[w->nopen++] = (dir_id){self->st_dev, self->st_ino};
     else
         rc = KB_ERR_NOMEM;
+    bool entered = false;
+    if (!rc && w->o->ignore) {
+        rc = kb_ignore_enter(w->o->ignore, rel_of(w), w->abs.data, rule_file_warning, w);
+        entered = rc == KB_OK;
+    }
     size_t base = w->abs.len;
     for (size_t i = 0; i < n && rc == 0; i++) {
         w->abs.len = base;
@@ -152,6 +169,8 @@ static int visit_dir(walker *w, const struct stat *self)
     }
     if (pushed)
         w->nopen--;
+    if (entered)
+        kb_ignore_leave(w->o->ignore);
     w->abs.len = base;
     w->abs.data[base] = '\0';
     for (size_t i = 0; i < n; i++)

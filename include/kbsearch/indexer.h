@@ -9,9 +9,11 @@
  *
  * Files indexed: .txt .md .markdown .rst .org and names without an
  * extension.  Hidden files and folders (name starting with '.'), the
- * index folder itself and symbolic links are not visited.  A file with
- * NUL bytes or invalid UTF-8 is skipped: the `warn` callback gets its path
- * and the reason, and the run goes on.
+ * index folder itself and entries matched by the ignore rules (ignore.h:
+ * .gitignore and .kbignore files, --exclude and --include globs) are not
+ * visited; symbolic links only with opts.follow.  Bad input of every kind
+ * (kb_file_event) is reported and the run goes on.  One writer at a time:
+ * a lock file in the index folder (lock.h) names the process holding it.
  *
  * Each passage is scored for page chrome (boilerplate.h); the score and
  * its signals go into the passage record, and passages judged chrome also
@@ -127,6 +129,11 @@ typedef struct kb_index_opts {
     int keep_boilerplate; /* non-zero: score chrome but mark nothing as
                              chrome; changing it re-indexes every file */
     bool follow;          /* follow symbolic links (loops are detected) */
+    bool no_gitignore;    /* read .kbignore files only, not .gitignore */
+    const char *const *exclude; /* --exclude globs (ignore.h), or NULL */
+    size_t nexclude;
+    const char *const *include; /* --include globs: only files matching */
+    size_t ninclude;
     bool rebuild;         /* empty the index first, whatever built it */
     bool wait;            /* another writer holds the index: wait for it */
     bool check;           /* change nothing: open the index read-only and

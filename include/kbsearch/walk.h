@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <sys/stat.h>
+#include "kbsearch/ignore.h"
 #include "kbsearch/indexer.h"
 #include "kbsearch/status.h"
 
@@ -14,6 +15,7 @@ extern "C" {
 typedef struct kb_walk_opts {
     const char *skip;  /* a folder not to enter (the index), or NULL */
     bool follow;       /* follow symbolic links */
+    kb_ignore *ignore; /* rules of entries to leave out, or NULL */
 } kb_walk_opts;
 
 /* Called for each regular file: `rel` is its path relative to the root
@@ -23,7 +25,9 @@ typedef int (*kb_file_fn)(void *ctx, const char *rel, const struct stat *st);
 
 /* Walks `root` depth-first, entries sorted by name (bytes).  Names that
  * start with '.' and the `skip` folder are passed over silently; what is
- * not visited for another reason goes to `event`: a folder that cannot be
+ * not visited for another reason goes to `event`: an entry the ignore
+ * rules leave out (KB_EV_IGNORED: a folder once, not its files; a rule
+ * file that cannot be read is KB_EV_UNREADABLE), a folder that cannot be
  * read (KB_EV_UNREADABLE), a symbolic link when not following
  * (KB_EV_SYMLINK), a link back into a folder being walked
  * (KB_EV_LINK_LOOP) or to nothing (KB_EV_BROKEN_LINK), a FIFO, socket or

@@ -40,8 +40,7 @@ reader_pid=$!
 
 # The writer: three rounds of edits, each indexed while the reader reads.
 # In each round, once the writer has the index open, a second kbindex must
-# be refused; after kbindex's own lock (include/kbsearch/lock.h) is wired
-# in, tighten this to: "being updated by another kbindex \(pid $writer\)".
+# be refused at once, naming the index and the writer's pid (lock.h).
 refused=0
 for round in C D E; do
     gen edit "$work/kb" "$((seed + $(printf '%d' "'$round")))" "$round"
@@ -57,12 +56,27 @@ for round in C D E; do
         "$KBINDEX" "$work/kb" >/dev/null 2>"$work/second" || rc=$?
         if kill -0 "$writer" 2>/dev/null; then # still writing: a real conflict
             [ "$rc" = 2 ] || fail "second kbindex exit $rc, wanted 2: $(cat "$work/second")"
-            grep -qF "$db" "$work/second" || fail "second kbindex does not name the index: $(cat "$work/second")"
+            grep -qxF "kbindex: index $db is being updated by another kbindex (pid $writer): wait for it to finish, or run kbindex --wait" \
+                "$work/second" || fail "second kbindex does not name the index and the writer: $(cat "$work/second")"
             refused=$((refused + 1))
         fi
     fi
     wait "$writer" || fail "writer round $round: $(cat "$work/err-$round")"
 done
+# With --wait the second one waits for the first, says so, then runs.
+gen edit "$work/kb" "$((seed + 99))" F
+"$KBINDEX" --commit-mb 1 "$work/kb" >/dev/null 2>"$work/err-F" &
+writer=$!
+held=0
+for _ in $(seq 100); do
+    ls -l "/proc/$writer/fd" 2>/dev/null | grep -q 'kbindex\.lock' && { held=1; break; }
+    sleep 0.02
+done
+"$KBINDEX" --wait "$work/kb" >"$work/waited" 2>"$work/wait-err" || fail "--wait: exit $?: $(cat "$work/wait-err")"
+kill -0 "$writer" 2>/dev/null && fail "--wait returned while the first writer still runs"
+wait "$writer" || fail "writer round F: $(cat "$work/err-F")"
+[ "$held" = 0 ] || grep -qxF "kbindex: $db: waiting for kbindex (pid $writer) to finish with it" \
+    "$work/wait-err" || fail "--wait did not say it waited: $(cat "$work/wait-err")"
 touch "$work/stop"
 wait "$reader_pid"
 [ "$refused" -ge 1 ] || fail "the writer was never caught writing: no second-writer check ran"
