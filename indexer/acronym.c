@@ -129,14 +129,23 @@ static kb_status report(const words *ws, size_t acro, size_t from, size_t to, kb
 static kb_status definition(const words *ws, size_t open, size_t close, kb_acronym_fn fn,
                             void *ctx)
 {
-    size_t in = 0, nin = 0; /* first word inside, how many */
-    size_t before = 0;      /* one past the last word before the '(' */
-    for (size_t i = 0; i < ws->n; i++) {
-        if (ws->w[i].end <= open)
-            before = i + 1;
-        else if (ws->w[i].start > open && ws->w[i].end <= close && nin++ == 0)
-            in = i;
+    /* Words come in text order without overlapping (bigrams are left
+     * out), so they are found by binary search: a file may hold thousands
+     * of parentheses, and scanning all its words for each took minutes. */
+    size_t lo = 0, hi = ws->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ws->w[mid].start > open)
+            hi = mid;
+        else
+            lo = mid + 1;
     }
+    size_t in = lo, nin = 0; /* first word inside, how many */
+    size_t before = lo;      /* one past the last word before the '(' */
+    while (before > 0 && ws->w[before - 1].end > open)
+        before--;
+    while (in + nin < ws->n && ws->w[in + nin].end <= close)
+        nin++;
     char letters[KB_ACRONYM_MAX];
     size_t m;
     /* "long form (ACRO)": the parenthesis holds the acronym alone. */

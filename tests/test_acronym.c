@@ -1,6 +1,7 @@
 /* Tests for include/kbsearch/acronym.h: definitions found in text. */
 #include <criterion/criterion.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kbsearch/acronym.h"
@@ -110,4 +111,28 @@ Test(acronym, only_len_bytes_are_read)
     got = b.data;
     cr_assert_str_eq(got, "");
     free(got);
+}
+
+static int count(void *ctx, const char *a, size_t alen, const char *e, size_t elen)
+{
+    (void)a, (void)alen, (void)e, (void)elen;
+    ++*(size_t *)ctx;
+    return 0;
+}
+
+/* Each parenthesis used to scan every word of the file, so a 2 MB file
+ * dense with them took minutes; kbindex reads whole files.  The timeout is
+ * generous for the sanitizer build and far below the quadratic time. */
+Test(acronym, many_parentheses_in_linear_time, .timeout = 20)
+{
+    static const char unit[] = "the Big Cat (BC) ran (AB) off. ";
+    const size_t reps = 2000000 / (sizeof unit - 1);
+    size_t len = reps * (sizeof unit - 1), defs = 0;
+    char *t = malloc(len);
+    cr_assert_not_null(t);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(t + i * (sizeof unit - 1), unit, sizeof unit - 1);
+    cr_assert_eq(kb_find_acronyms(tk, t, len, count, &defs), KB_OK);
+    cr_assert_eq(defs, reps);
+    free(t);
 }

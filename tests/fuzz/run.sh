@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (tests/fuzz/fuzz_*.c) with clang in
 # build-fuzz and runs each for SECONDS on a scratch copy of its seed corpus
-# (tests/fuzz/corpus/<target>/ is only read), all targets at once, one per
-# core.  A crash, sanitizer report, leak, slow input (-timeout) or memory
-# blow-up (-rss_limit_mb) fails the run; the input that did it is kept in
-# build-fuzz/crashes/ and the command that replays it is printed.
+# (tests/fuzz/corpus/<target>/ is only read), all targets at once, one
+# process each.  -max_total_time is wall-clock time, so the run takes
+# SECONDS however many targets there are; with more targets than cores
+# they share the CPU and each runs fewer inputs.  A crash, sanitizer
+# report, leak, slow input (-timeout) or memory blow-up (-rss_limit_mb)
+# fails the run; the input that did it is kept in build-fuzz/crashes/ and
+# the command that replays it is printed.
 #
 #   tests/fuzz/run.sh [SECONDS] [TARGET...]    default: 20 s, every target
 #   tests/fuzz/run.sh 600 fuzz_query           one target for ten minutes
