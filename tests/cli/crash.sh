@@ -50,7 +50,13 @@ for p in sorted(set(plan) | set(held) | set(ref["A"]) | set(ref["B"])):
                  ref["A"].get(p), ref["B"].get(p)))
     version[p] = may[0]
 changed = sorted(p for p, c in plan.items() if c in ("edited", "added", "renamed_new"))
-gone = sorted(p for p, c in plan.items() if c in ("deleted", "renamed_old"))
+# A rename (same content, new path) is one step: the old path goes in the
+# same commit as the new one comes; other removals come after every file.
+gone = sorted(p for p, c in plan.items() if c == "deleted")
+moved_in = sum(version[p] == "B" for p, c in plan.items() if c == "renamed_new")
+moved_out = sum(version[p] == "-" for p, c in plan.items() if c == "renamed_old")
+if moved_in != moved_out:
+    sys.exit("renames half done: %d new paths indexed, %d old paths removed" % (moved_in, moved_out))
 done = [version[p] == "B" for p in changed]
 k = sum(done)
 if done != [True] * k + [False] * (len(done) - k):
