@@ -20,16 +20,10 @@
 #include "kbsearch/buf.h"
 #include "kbsearch/ignore.h"
 
+#include "check.h"
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "fuzz_ignore: %s:%d: invariant broken: %s\n",  \
-                    __FILE__, __LINE__, #cond);                            \
-            abort();                                                       \
-        }                                                                  \
-    } while (0)
 
 #define MAX_PATHS 64
 

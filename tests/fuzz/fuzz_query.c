@@ -20,6 +20,8 @@
 #include "kbsearch/query.h"
 #include "kbsearch/tokenize.h"
 
+#include "check.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -32,14 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static kb_tokenizer *tokenizer;
 static kb_stemmer *stemmer;
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "fuzz_query: %s:%d: invariant broken: %s\n",   \
-                    __FILE__, __LINE__, #cond);                            \
-            abort();                                                       \
-        }                                                                  \
-    } while (0)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {

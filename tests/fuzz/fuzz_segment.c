@@ -32,6 +32,8 @@
 #include "kbsearch/tokenize.h"
 #include "kbsearch/utf8.h"
 
+#include "check.h"
+
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,14 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * from a static. */
 static kb_tokenizer *tokenizer;
 
-#define CHECK(cond)                                                        \
-    do {                                                                   \
-        if (!(cond)) {                                                     \
-            fprintf(stderr, "fuzz_segment: %s:%d: invariant broken: %s\n", \
-                    __FILE__, __LINE__, #cond);                            \
-            abort();                                                       \
-        }                                                                  \
-    } while (0)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
