@@ -528,9 +528,7 @@ static int index_text(indexer *ix, const char *rel, known_file *k, const kb_text
     int rc = 0;
     if (old)
         old->seen = true; /* taken out here, not listed as removed */
-    if (ix->opts->check)
-        e.passages = 1; /* not counted: an empty file is not the point */
-    else if (!(rc = k ? (int)delete_file(ix, rel) : old ? forget_file(ix, old) : 0))
+    if (!ix->opts->check && !(rc = k ? (int)delete_file(ix, rel) : old ? forget_file(ix, old) : 0))
         rc = index_file(ix, rel, f->text, f->len, &e);
     if (rc)
         return rc;

@@ -24,7 +24,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-
 #define MAX_PATHS 64
 
 static void check_glob(const char *glob)

@@ -34,7 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static kb_tokenizer *tokenizer;
 static kb_stemmer *stemmer;
 
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;

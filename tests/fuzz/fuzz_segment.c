@@ -44,7 +44,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * from a static. */
 static kb_tokenizer *tokenizer;
 
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;

@@ -27,7 +27,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * static. */
 static kb_tokenizer *tokenizer;
 
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc;
