@@ -722,6 +722,11 @@ static int take_lock(indexer *ix)
 {
     long pid = 0;
     kb_status st = kb_lock_take(ix->db_path, false, &ix->lock, &pid);
+    /* The holder writes its pid just after locking: give it a moment. */
+    for (int i = 0; i < 20 && st == KB_ERR_LOCKED && !pid; i++) {
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+        st = kb_lock_take(ix->db_path, false, &ix->lock, &pid);
+    }
     if (st == KB_ERR_LOCKED && ix->opts->wait) {
         char detail[96];
         snprintf(detail, sizeof detail, "waiting for kbindex (pid %ld) to finish with it", pid);

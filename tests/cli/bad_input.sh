@@ -74,10 +74,10 @@ found newline "$(printf 'name\nwith newline.txt')"
 found spaced "name with spaces.txt"
 found bytes "$(printf 'name-\xff-bytes.txt')"
 # Paths are printed safely: a newline cannot split a result line.
-"$KBSEARCH" --db "$kb/.kbsearch" --color=never newline ledger | grep -q 'name?with newline.txt:' \
+grep -q 'name?with newline.txt:' <("$KBSEARCH" --db "$kb/.kbsearch" --color=never newline ledger) \
     || fail "newline in a path not made safe: $("$KBSEARCH" --db "$kb/.kbsearch" --color=never newline ledger)"
-"$KBINDEX" -v "$kb" 2>/dev/null | grep -qxF 'unchanged: name\nwith newline.txt' || fail "verbose path not escaped"
-"$KBINDEX" -v "$kb" 2>/dev/null | grep -qxF 'unchanged: name-\xff-bytes.txt' || fail "verbose bytes not escaped"
+grep -qxF 'unchanged: name\nwith newline.txt' <("$KBINDEX" -v "$kb" 2>/dev/null) || fail "verbose path not escaped"
+grep -qxF 'unchanged: name-\xff-bytes.txt' <("$KBINDEX" -v "$kb" 2>/dev/null) || fail "verbose bytes not escaped"
 # Unchanged files are not warned about again; skipped ones are.
 "$KBINDEX" "$kb" 2>"$work/err2" >/dev/null
 grep -q 'empty.txt\|big.txt\|latin1.txt' "$work/err2" && fail "warned again about unchanged files"

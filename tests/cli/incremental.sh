@@ -51,7 +51,7 @@ step rename 'kbindex: 0 indexed, 6 unchanged, 1 renamed, 0 removed, 1 skipped (1
 same_as_fresh rename
 grep -q '"path":"notes/garden.md"' "$work/incremental.jsonl" && fail "renamed file found at its old path"
 grep -q '"path":"archive/garden-2025.md"' "$work/incremental.jsonl" || fail "renamed file not found"
-"$KBINDEX" -v "$work/kb" 2>/dev/null | grep -qx 'unchanged: archive/garden-2025.md' \
+grep -qx 'unchanged: archive/garden-2025.md' <("$KBINDEX" -v "$work/kb" 2>/dev/null) \
     || fail "renamed file re-read on the next run"
 
 # Renamed and edited in one go: the old path removed, the new one indexed.

@@ -54,5 +54,6 @@ grep -qxF "kbindex: index $db was built with language 'english', not 'french': r
 "$KBINDEX" --rebuild --language french "$kb" >"$work/out" 2>&1 || fail "--rebuild: $(cat "$work/out")"
 grep -q '^kbindex: 360 indexed, 0 unchanged' "$work/out" || fail "--rebuild did not re-index: $(cat "$work/out")"
 "$KBINDEX" --check "$kb" >/dev/null 2>&1 || fail "--check after --rebuild"
-"$KBSEARCH" --db "$db" --json vAf12 | grep -q '"path":"d[0-9]*/f0012.md"' || fail "rebuilt index does not answer"
+"$KBSEARCH" --db "$db" --json vAf12 >"$work/hits" || fail "rebuilt index: search failed"
+grep -q '"path":"d[0-9]*/f0012.md"' "$work/hits" || fail "rebuilt index does not answer"
 echo ok
