@@ -12,20 +12,19 @@
 #include "kbsearch/index.h"
 #include "kbsearch/indexer.h"
 
-static char root[] = "/tmp/kb_check_XXXXXX";
+#include "tmpdir.h"
+
 static char db[600];
 
 static void setup(void)
 {
-    cr_assert_not_null(mkdtemp(root), "mkdtemp failed");
-    snprintf(db, sizeof db, "%s/.kbsearch", root);
+    tmpdir_make("check");
+    snprintf(db, sizeof db, "%s/.kbsearch", tmpdir);
 }
 
 static void teardown(void)
 {
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove();
 }
 
 TestSuite(check, .init = setup, .fini = teardown);
@@ -33,7 +32,7 @@ TestSuite(check, .init = setup, .fini = teardown);
 static void put(const char *name, const char *text)
 {
     char p[700];
-    snprintf(p, sizeof p, "%s/%s", root, name);
+    snprintf(p, sizeof p, "%s/%s", tmpdir, name);
     FILE *fp = fopen(p, "w");
     cr_assert_not_null(fp);
     fputs(text, fp);
@@ -54,7 +53,7 @@ static void on_event(void *ctx, kb_file_event ev, const char *path, const char *
 
 static kb_index_stats run(bool check, log_ctx *l)
 {
-    kb_index_opts o = {.folder = root, .db_path = db, .check = check, .event = on_event, .ctx = l};
+    kb_index_opts o = {.folder = tmpdir, .db_path = db, .check = check, .event = on_event, .ctx = l};
     kb_index_stats s;
     char *msg = NULL;
     cr_assert_eq(kb_index_folder(&o, &s, &msg), KB_OK, "%s", msg ? msg : "");
@@ -71,10 +70,10 @@ Test(check, reports_each_difference_and_changes_nothing)
     put("a.txt", "Alpha\n\nThe alpha note, edited.\n");
     put("d.txt", "Delta\n\nThe delta note.\n");
     char from[700], to[700];
-    snprintf(from, sizeof from, "%s/b.txt", root);
-    snprintf(to, sizeof to, "%s/e.txt", root);
+    snprintf(from, sizeof from, "%s/b.txt", tmpdir);
+    snprintf(to, sizeof to, "%s/e.txt", tmpdir);
     cr_assert_eq(rename(from, to), 0);
-    snprintf(from, sizeof from, "%s/c.txt", root);
+    snprintf(from, sizeof from, "%s/c.txt", tmpdir);
     cr_assert_eq(unlink(from), 0);
     for (int round = 0; round < 2; round++) { /* the second sees the same */
         log_ctx c = {""};

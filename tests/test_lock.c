@@ -3,7 +3,6 @@
 #include <criterion/criterion.h>
 
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,33 +15,17 @@
 #include "kbsearch/index.h"
 #include "kbsearch/lock.h"
 
-static char tmpdir[256];
+#include "tmpdir.h"
+
 static char dbpath[300];
 
 static void make_tmp(void)
 {
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/kb_test_lock_XXXXXX", base && *base ? base : "/tmp");
-    cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp failed");
+    tmpdir_make("lock");
     snprintf(dbpath, sizeof dbpath, "%s/index", tmpdir);
 }
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tmp(void)
-{
-    if (tmpdir[0])
-        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    tmpdir[0] = '\0';
-}
-
-TestSuite(lock, .init = make_tmp, .fini = remove_tmp);
+TestSuite(lock, .init = make_tmp, .fini = tmpdir_remove);
 
 /* --- a holder in another process ------------------------------------------ */
 

@@ -12,20 +12,19 @@
 #include "kbsearch/indexer.h"
 #include "kbsearch/reader.h"
 
-static char root[] = "/tmp/kb_reader_XXXXXX";
+#include "tmpdir.h"
+
 static char path[512];
 
 static void setup(void)
 {
-    cr_assert_not_null(mkdtemp(root), "mkdtemp failed");
-    snprintf(path, sizeof path, "%s/note.txt", root);
+    tmpdir_make("reader");
+    snprintf(path, sizeof path, "%s/note.txt", tmpdir);
 }
 
 static void teardown(void)
 {
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
-    cr_assert_eq(system(cmd), 0);
+    tmpdir_remove();
 }
 
 TestSuite(reader, .init = setup, .fini = teardown);
@@ -131,7 +130,7 @@ Test(reader, what_is_not_a_regular_file_is_never_read)
     f = read_it(0);
     cr_assert_eq(f.outcome, KB_READ_VANISHED);
     char target[600];
-    snprintf(target, sizeof target, "%s/target.txt", root);
+    snprintf(target, sizeof target, "%s/target.txt", tmpdir);
     write_bytes(target, "x\n", 2);
     cr_assert_eq(symlink(target, path), 0);
     f = read_it(0);
@@ -167,7 +166,7 @@ static void on_progress(void *ctx, const kb_progress *p)
     if (!p->path || strcmp(p->path, r->victim) != 0)
         return;
     char full[600];
-    snprintf(full, sizeof full, "%s/%s", root, r->victim);
+    snprintf(full, sizeof full, "%s/%s", tmpdir, r->victim);
     if (r->action == 1)
         unlink(full);
     else
@@ -184,8 +183,8 @@ static void on_event(void *ctx, kb_file_event ev, const char *p, const char *det
 static kb_index_stats index_with(race *r)
 {
     char db[600];
-    snprintf(db, sizeof db, "%s/.kbsearch", root);
-    kb_index_opts o = {.folder = root, .db_path = db, .event = on_event,
+    snprintf(db, sizeof db, "%s/.kbsearch", tmpdir);
+    kb_index_opts o = {.folder = tmpdir, .db_path = db, .event = on_event,
                        .progress = on_progress, .ctx = r};
     kb_index_stats stats;
     char *msg = NULL;
@@ -196,8 +195,8 @@ static kb_index_stats index_with(race *r)
 Test(reader, a_file_gone_before_its_reading_is_reported_and_removed)
 {
     char a[600], b[600];
-    snprintf(a, sizeof a, "%s/a.txt", root);
-    snprintf(b, sizeof b, "%s/b.txt", root);
+    snprintf(a, sizeof a, "%s/a.txt", tmpdir);
+    snprintf(b, sizeof b, "%s/b.txt", tmpdir);
     write_bytes(a, "Alpha\n\nThe alpha note.\n", 23);
     write_bytes(b, "Beta\n\nThe beta note.\n", 21);
     race r = {"zzz", 0, {0}};
@@ -215,7 +214,7 @@ Test(reader, a_file_gone_before_its_reading_is_reported_and_removed)
 Test(reader, a_file_changed_before_its_reading_is_indexed_as_it_is_then)
 {
     char a[600];
-    snprintf(a, sizeof a, "%s/a.txt", root);
+    snprintf(a, sizeof a, "%s/a.txt", tmpdir);
     write_bytes(a, "Alpha\n\nThe alpha note.\n", 23);
     race r = {"a.txt", 2, {0}};
     kb_index_stats s = index_with(&r);

@@ -2,7 +2,6 @@
  * database, created in a fresh temporary folder for every test. */
 #include <criterion/criterion.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,33 +11,17 @@
 #include "kbsearch/index.h"
 #include "kbsearch/status.h"
 
-static char tmpdir[256];
+#include "tmpdir.h"
+
 static char dbpath[300];
 
 static void make_tmp(void)
 {
-    const char *base = getenv("TMPDIR");
-    snprintf(tmpdir, sizeof tmpdir, "%s/kb_test_shim_XXXXXX", base && *base ? base : "/tmp");
-    cr_assert_not_null(mkdtemp(tmpdir), "mkdtemp failed");
+    tmpdir_make("shim");
     snprintf(dbpath, sizeof dbpath, "%s/index", tmpdir);
 }
 
-static int rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-    (void)sb;
-    (void)flag;
-    (void)ftw;
-    return remove(path);
-}
-
-static void remove_tmp(void)
-{
-    if (tmpdir[0])
-        nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-    tmpdir[0] = '\0';
-}
-
-TestSuite(shim, .init = make_tmp, .fini = remove_tmp);
+TestSuite(shim, .init = make_tmp, .fini = tmpdir_remove);
 
 /* Xapian 1.4 (1.4.22 and the 1.4 branch today) leaks a table cursor, about
  * 16 KB, when the lists behind spellings_begin() and synonym_keys_begin()
@@ -807,7 +790,7 @@ Test(shim, uncommitted_changes_are_dropped_on_close)
     kb_db_close(r);
 
     /* Also for a writer that never committed anything at all. */
-    remove_tmp();
+    tmpdir_remove();
     make_tmp();
     w = open_db(KB_DB_WRITE);
     add_doc(w, "d.txt", "never committed", "D1");
