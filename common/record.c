@@ -76,9 +76,12 @@ void kb_record_encode(const kb_record *r, kb_buf *out)
     put_varint(out, r->chrome);
     put_varint(out, r->chrome_signals);
     put_varint(out, r->is_chrome != 0);
+    put_varint(out, r->page);
+    put_varint(out, r->flags);
     put_str(out, r->path);
     put_str(out, r->heading);
     put_str(out, r->text);
+    put_str(out, r->map);
 }
 
 kb_status kb_record_decode(const char *data, size_t len, kb_record *r)
@@ -97,10 +100,100 @@ kb_status kb_record_decode(const char *data, size_t len, kb_record *r)
     r->chrome = (unsigned)get_varint(&rd);
     r->chrome_signals = (unsigned)get_varint(&rd);
     r->is_chrome = get_varint(&rd) != 0;
+    r->page = (unsigned)get_varint(&rd);
+    r->flags = (unsigned)get_varint(&rd);
     r->path = get_str(&rd);
     r->heading = get_str(&rd);
     r->text = get_str(&rd);
+    r->map = get_str(&rd);
     return rd.bad ? KB_ERR_CORRUPT : KB_OK;
+}
+
+/* Each run as deltas from the one before (text and source positions only
+ * grow), so a typical run takes 8 bytes or so. */
+void kb_map_encode(const kb_run *runs, size_t n, kb_buf *out)
+{
+    kb_run prev = {0, 0, 0, 0, false, 0, {0, 0, 0}};
+    for (size_t i = 0; i < n; i++) {
+        const kb_run *r = &runs[i];
+        put_varint(out, r->text - (prev.text + prev.len));
+        put_varint(out, r->len);
+        put_varint(out, r->src - (prev.src + prev.src_len));
+        put_varint(out, (uint64_t)r->src_len << 1 | r->verbatim);
+        put_varint(out, r->line - prev.line);
+        put_varint(out, r->col.bytes);
+        put_varint(out, r->col.cps);
+        put_varint(out, r->col.utf16);
+        prev = *r;
+    }
+}
+
+static bool next_run(reader *rd, kb_run *r)
+{
+    if (rd->p >= rd->end)
+        return false;
+    kb_run prev = *r;
+    r->text = prev.text + prev.len + (size_t)get_varint(rd);
+    r->len = (size_t)get_varint(rd);
+    r->src = prev.src + prev.src_len + (size_t)get_varint(rd);
+    uint64_t sl = get_varint(rd);
+    r->src_len = (size_t)(sl >> 1);
+    r->verbatim = sl & 1;
+    r->line = prev.line + (unsigned)get_varint(rd);
+    r->col.bytes = (size_t)get_varint(rd);
+    r->col.cps = (size_t)get_varint(rd);
+    r->col.utf16 = (size_t)get_varint(rd);
+    return !rd->bad;
+}
+
+/* Advances a place over `n` bytes of text that are the source bytes. */
+static void place_advance(kb_spot *pl, const char *t, size_t n)
+{
+    size_t bol = 0;
+    for (size_t i = 0; i < n; i++)
+        if (t[i] == '\n') {
+            pl->line++;
+            bol = i + 1;
+        }
+    if (bol)
+        pl->col = (kb_column){0, 0, 0};
+    kb_column_advance(&pl->col, t + bol, n - bol);
+    pl->byte += n;
+}
+
+kb_status kb_record_place(const kb_record *r, size_t off, bool end, kb_spot *out)
+{
+    if (off > r->text.n)
+        off = r->text.n;
+    if (!r->map.n) {
+        *out = (kb_spot){r->byte_start, r->line_start, r->col};
+        place_advance(out, r->text.p, off);
+        return KB_OK;
+    }
+    reader rd = {(const unsigned char *)r->map.p, (const unsigned char *)r->map.p + r->map.n, 0};
+    kb_run cur = {0, 0, 0, 0, false, 0, {0, 0, 0}}, best = cur;
+    bool found = false;
+    /* The last run starting at or before off (before it, for an end). */
+    while (next_run(&rd, &cur)) {
+        if (found && (end ? cur.text >= off : cur.text > off))
+            break;
+        best = cur;
+        found = true;
+    }
+    if (rd.bad || !found)
+        return KB_ERR_CORRUPT;
+    *out = (kb_spot){best.src, best.line, best.col};
+    if (off <= best.text)
+        return KB_OK;
+    if (best.verbatim) {
+        size_t in = off - best.text < best.len ? off - best.text : best.len;
+        if (best.text + in > r->text.n)
+            return KB_ERR_CORRUPT;
+        place_advance(out, r->text.p + best.text, in);
+    } else if (off >= best.text + best.len) {
+        out->byte = best.src + best.src_len;
+    }
+    return KB_OK;
 }
 
 void kb_file_entry_encode(const kb_file_entry *e, kb_buf *out)

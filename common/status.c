@@ -17,6 +17,7 @@ const char *kb_status_str(kb_status st)
     case KB_ERR_BACKEND: return "search engine error";
     case KB_ERR_INTERNAL: return "internal error";
     case KB_ERR_INTERRUPTED: return "interrupted";
+    case KB_ERR_FORMAT: return "not valid in its format";
     case KB_STATUS_LAST: break;
     }
     return "unknown status";

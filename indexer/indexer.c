@@ -248,7 +248,8 @@ static int add_passage(indexer *ix, const kb_passage *p, const kb_chrome *chrome
                    {ix->text + p->byte_start, p->byte_end - p->byte_start},
                    p->line_start, p->line_end, p->byte_start, p->byte_end, {0, 0, 0},
                    ix->content, chrome->score, chrome->signals,
-                   !ix->opts->keep_boilerplate && chrome->score >= KB_CHROME_THRESHOLD};
+                   !ix->opts->keep_boilerplate && chrome->score >= KB_CHROME_THRESHOLD,
+                   0, 0, {"", 0}};
     size_t bol = p->byte_start; /* a window can start inside a line */
     while (bol > 0 && ix->text[bol - 1] != '\n')
         bol--;

@@ -6,6 +6,7 @@
 #ifndef KBSEARCH_RECORD_H
 #define KBSEARCH_RECORD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "kbsearch/buf.h"
@@ -15,7 +16,7 @@
 extern "C" {
 #endif
 
-#define KB_SCHEMA_VERSION 4
+#define KB_SCHEMA_VERSION 5
 
 /* A byte slice; not NUL-terminated unless said so. */
 typedef struct kb_str {
@@ -36,9 +37,32 @@ typedef struct kb_column {
  * one code point each, as editors show them). */
 void kb_column_advance(kb_column *c, const char *text, size_t n);
 
+/* A piece of a passage's text and where it came from in the source file
+ * (extract.h): text [text, text + len) came from file bytes [src, src +
+ * src_len), which start on 1-based `line` at column `col`.  A verbatim
+ * run's text is its source bytes, so offsets inside it map byte for byte. */
+typedef struct kb_run {
+    size_t text;
+    size_t len;
+    size_t src;
+    size_t src_len;
+    bool verbatim;
+    unsigned line;
+    kb_column col;
+} kb_run;
+
+/* Passage flags. */
+enum {
+    KB_REC_CODE = 1u << 0  /* a code block (Markdown fence, <pre><code>) */
+};
+
 /* One passage.  Line numbers are 1-based and inclusive; byte offsets are a
- * [start,end) range in the source file; `text` is exactly those bytes, so
- * an offset into `text` plus byte_start is an offset into the file. */
+ * [start,end) range in the source file.  Without a map (plain text, Org,
+ * RST), `text` is exactly those bytes, so an offset into `text` plus
+ * byte_start is an offset into the file.  With one (HTML, Markdown), `text`
+ * is what a reader sees and the map (kb_map_encode) says where each piece
+ * of it is in the file: use kb_record_place.  PDF passages have `page`;
+ * their offsets and lines are in the text extracted from the document. */
 typedef struct kb_record {
     kb_str path;        /* relative to the index root, '/'-separated */
     kb_str heading;     /* the section heading in force, or empty */
@@ -54,7 +78,25 @@ typedef struct kb_record {
     unsigned chrome_signals; /* KB_BP_* bits behind it */
     int is_chrome;      /* 1: judged chrome and left out of results by
                            default (0 under kbindex --keep-boilerplate) */
+    unsigned page;      /* 1-based PDF page, 0 for other formats */
+    unsigned flags;     /* KB_REC_* */
+    kb_str map;         /* encoded runs, empty when text is the source */
 } kb_record;
+
+/* Encodes `n` runs of one passage (text offsets relative to the passage
+ * text, src absolute, in order) onto `out`: the bytes for kb_record.map. */
+void kb_map_encode(const kb_run *runs, size_t n, kb_buf *out);
+
+/* Where a passage-text offset is in the file: byte offset, 1-based line,
+ * column.  For an end offset (`end`), a match that ends where a run ends
+ * maps to that run's end, not to the start of the next one (which may lie
+ * after markup).  KB_ERR_CORRUPT when the map cannot be decoded. */
+typedef struct kb_spot {
+    size_t byte;
+    unsigned line;
+    kb_column col;
+} kb_spot;
+kb_status kb_record_place(const kb_record *r, size_t off, bool end, kb_spot *out);
 
 /* Appends the encoded record to `out` (check kb_buf_status). */
 void kb_record_encode(const kb_record *r, kb_buf *out);

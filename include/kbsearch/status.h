@@ -28,6 +28,8 @@ typedef enum kb_status {
     KB_ERR_INTERNAL,    /* a bug: an unexpected exception or state */
     KB_ERR_INTERRUPTED, /* stopped when asked to (a signal): work done so
                            far is kept */
+    KB_ERR_FORMAT,      /* a file is not valid in its format (a broken or
+                           encrypted PDF): skip it */
     KB_STATUS_LAST
 } kb_status;
 
