@@ -97,6 +97,15 @@ void kb_extract_add(kb_extract *x, const char *text, size_t n, size_t src, size_
     scan_to(x, src, &r->line, &r->col);
 }
 
+void kb_extract_add_text(kb_extract *x, const char *text, size_t n)
+{
+    if (x->st)
+        return;
+    kb_buf_add(&x->text, text, n);
+    if (kb_buf_status(&x->text))
+        set_error(x, KB_ERR_NOMEM);
+}
+
 void kb_extract_copy(kb_extract *x, size_t src, size_t n)
 {
     if (src <= x->src_len && n <= x->src_len - src)

@@ -95,6 +95,11 @@ size_t kb_extract_len(const kb_extract *x);
  * verbatim when they are those bytes.  Nothing happens for n == 0. */
 void kb_extract_add(kb_extract *x, const char *text, size_t n, size_t src, size_t src_len);
 
+/* Appends text that has no place in the source to map to (text a reader
+ * extracts from a PDF's content streams): offsets in such an extract are
+ * offsets in its text. */
+void kb_extract_add_text(kb_extract *x, const char *text, size_t n);
+
 /* Appends source [src, src + n) verbatim. */
 void kb_extract_copy(kb_extract *x, size_t src, size_t n);
 
