@@ -146,8 +146,7 @@ static bool next_run(reader *rd, kb_run *r)
     return !rd->bad;
 }
 
-/* Advances a place over `n` bytes of text that are the source bytes. */
-static void place_advance(kb_spot *pl, const char *t, size_t n)
+void kb_spot_advance(kb_spot *pl, const char *t, size_t n)
 {
     size_t bol = 0;
     for (size_t i = 0; i < n; i++)
@@ -167,7 +166,7 @@ kb_status kb_record_place(const kb_record *r, size_t off, bool end, kb_spot *out
         off = r->text.n;
     if (!r->map.n) {
         *out = (kb_spot){r->byte_start, r->line_start, r->col};
-        place_advance(out, r->text.p, off);
+        kb_spot_advance(out, r->text.p, off);
         return KB_OK;
     }
     reader rd = {(const unsigned char *)r->map.p, (const unsigned char *)r->map.p + r->map.n, 0};
@@ -189,7 +188,7 @@ kb_status kb_record_place(const kb_record *r, size_t off, bool end, kb_spot *out
         size_t in = off - best.text < best.len ? off - best.text : best.len;
         if (best.text + in > r->text.n)
             return KB_ERR_CORRUPT;
-        place_advance(out, r->text.p + best.text, in);
+        kb_spot_advance(out, r->text.p + best.text, in);
     } else if (off >= best.text + best.len) {
         out->byte = best.src + best.src_len;
     }

@@ -44,6 +44,8 @@ typedef struct {
     unsigned linky, repeated, items;
     unsigned most_links; /* the most links or items one line lists */
     bool prose, legal, title;
+    bool markup;      /* the author marked it as chrome (<nav>, <footer>) */
+    bool code;        /* a code block: its shape says nothing of chrome */
     bool anchor;      /* prose that places the article: not a legal notice,
                          not mostly links */
 } passage_info;
@@ -268,6 +270,12 @@ static void judge(const passage_info *pi, size_t n, bool page, kb_chrome *out)
             const passage_info *q = &pi[k];
             unsigned s = 0;
             int points = 0;
+            if (q->code) {
+                out[k] = q->markup ? (kb_chrome){70, KB_BP_MARKUP} : (kb_chrome){0, 0};
+                continue;
+            }
+            if (q->markup)
+                s |= KB_BP_MARKUP, points += 70;
             if (q->short_lines && short_lines >= RUN_LINES) {
                 s |= KB_BP_SHORT_LINES, points += 40;
                 if (short_lines >= LONG_RUN_LINES)
@@ -307,8 +315,11 @@ kb_status kb_boilerplate(const char *text, size_t len, kb_str title,
         free(pi);
         return KB_ERR_NOMEM;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         describe_passage(&pi[i], lines, nlines, text, &p[i], title_key);
+        pi[i].markup = p[i].flags & KB_PASSAGE_CHROME;
+        pi[i].code = p[i].flags & KB_PASSAGE_CODE;
+    }
     judge(pi, n, looks_like_page(lines, nlines), out);
     free(lines);
     free(pi);
@@ -318,7 +329,7 @@ kb_status kb_boilerplate(const char *text, size_t len, kb_str title,
 void kb_chrome_reasons(unsigned signals, kb_buf *out)
 {
     static const char *const names[] = {"short-lines", "long-run", "links", "repeated", "legal",
-                                        "tail", "head", "prose", "title"};
+                                        "tail", "head", "prose", "title", "markup"};
     bool first = true;
     for (size_t i = 0; i < sizeof names / sizeof *names; i++)
         if (signals & (1u << i)) {

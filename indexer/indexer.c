@@ -15,6 +15,8 @@
 
 #include "kbsearch/boilerplate.h"
 #include "kbsearch/buf.h"
+#include "kbsearch/extract.h"
+#include "kbsearch/format.h"
 #include "kbsearch/index.h"
 #include "kbsearch/ignore.h"
 #include "kbsearch/lexicon.h"
@@ -70,7 +72,11 @@ typedef struct {
     bool reindex_all;       /* the chrome setting changed since the last run */
     /* the file being indexed */
     const char *rel;
-    const char *text;
+    const kb_extract *x;    /* what its reader made of it */
+    const char *text;       /* the extract's text */
+    kb_run *clip;           /* one passage's runs */
+    size_t clip_cap;
+    kb_buf map;             /* ... encoded */
     kb_buf file_terms;      /* its extension and title terms, NUL-separated */
     kb_passage *found;      /* its passages, as segmented */
     size_t nfound, found_cap;
@@ -126,19 +132,6 @@ static known_file *find_known(indexer *ix, const char *rel)
 {
     return ix->nknown ? bsearch(rel, ix->known, ix->nknown, sizeof *ix->known, by_path)
                       : NULL;
-}
-
-static bool indexable(const char *rel)
-{
-    static const char *const exts[] = {".txt", ".md", ".markdown", ".rst", ".org"};
-    const char *slash = strrchr(rel, '/');
-    const char *dot = strrchr(slash ? slash + 1 : rel, '.');
-    if (!dot)
-        return true;
-    for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
-        if (!strcasecmp(dot, exts[i]))
-            return true;
-    return false;
 }
 
 /* The boolean term shared by all passages of a file, to delete them.
@@ -235,6 +228,75 @@ static int collect_passage(void *ctx, const kb_passage *p)
     return 0;
 }
 
+/* The runs of the extract over passage text [start, end), relative to
+ * the passage, encoded into ix->map. */
+static kb_status clip_runs(indexer *ix, size_t start, size_t end)
+{
+    const kb_extract *x = ix->x;
+    size_t n = 0;
+    kb_buf_reset(&ix->map);
+    for (size_t i = kb_extract_run_at(x, start, false); i < x->nruns; i++) {
+        kb_run r = x->runs[i];
+        if (r.text >= end)
+            break;
+        if (r.text + r.len <= start)
+            continue;
+        if (r.text < start) {
+            size_t cut = start - r.text;
+            if (r.verbatim) {
+                kb_spot at = {r.src, r.line, r.col};
+                kb_spot_advance(&at, x->src + r.src, cut);
+                r.src = at.byte;
+                r.line = at.line;
+                r.col = at.col;
+                r.src_len -= cut;
+            }
+            r.text = start;
+            r.len -= cut;
+        }
+        if (r.text + r.len > end) {
+            r.len = end - r.text;
+            if (r.verbatim)
+                r.src_len = r.len;
+        }
+        r.text -= start;
+        if (!kb_grow((void **)&ix->clip, &ix->clip_cap, n + 1, sizeof *ix->clip))
+            return KB_ERR_NOMEM;
+        ix->clip[n++] = r;
+    }
+    kb_map_encode(ix->clip, n, &ix->map);
+    return kb_buf_status(&ix->map);
+}
+
+/* Where passage p is in its file: through the runs when the extract has
+ * them, else its text is the source (or, for a PDF, all there is). */
+static kb_status place_passage(indexer *ix, const kb_passage *p, kb_record *r)
+{
+    r->text = (kb_str){ix->text + p->byte_start, p->byte_end - p->byte_start};
+    if (!ix->x->nruns) {
+        size_t bol = p->byte_start; /* a window can start inside a line */
+        while (bol > 0 && ix->text[bol - 1] != '\n')
+            bol--;
+        kb_column_advance(&r->col, ix->text + bol, p->byte_start - bol);
+        return KB_OK;
+    }
+    kb_status st = clip_runs(ix, p->byte_start, p->byte_end);
+    kb_spot first, last;
+    r->map = (kb_str){ix->map.data, ix->map.len};
+    if (!st)
+        st = kb_record_place(r, 0, false, &first);
+    if (!st)
+        st = kb_record_place(r, r->text.n, true, &last);
+    if (st)
+        return st;
+    r->byte_start = first.byte;
+    r->byte_end = last.byte > first.byte ? last.byte : first.byte;
+    r->line_start = first.line;
+    r->line_end = last.line > first.line ? last.line : first.line;
+    r->col = first.col;
+    return KB_OK;
+}
+
 static int add_passage(indexer *ix, const kb_passage *p, const kb_chrome *chrome)
 {
     kb_status st = kb_doc_new(&ix->doc);
@@ -244,16 +306,13 @@ static int add_passage(indexer *ix, const kb_passage *p, const kb_chrome *chrome
     ix->content = KB_HASH64_INIT;
     st = kb_tokenize(ix->tk, ix->text + p->byte_start, p->byte_end - p->byte_start,
                      add_token, ix);
-    kb_record r = {{ix->rel, strlen(ix->rel)}, p->heading,
-                   {ix->text + p->byte_start, p->byte_end - p->byte_start},
+    kb_record r = {{ix->rel, strlen(ix->rel)}, p->heading, {"", 0},
                    p->line_start, p->line_end, p->byte_start, p->byte_end, {0, 0, 0},
                    ix->content, chrome->score, chrome->signals,
                    !ix->opts->keep_boilerplate && chrome->score >= KB_CHROME_THRESHOLD,
-                   0, 0, {"", 0}};
-    size_t bol = p->byte_start; /* a window can start inside a line */
-    while (bol > 0 && ix->text[bol - 1] != '\n')
-        bol--;
-    kb_column_advance(&r.col, ix->text + bol, p->byte_start - bol);
+                   p->page, p->flags & KB_PASSAGE_CODE ? KB_REC_CODE : 0, {"", 0}};
+    if (!st)
+        st = place_passage(ix, p, &r);
     kb_buf_reset(&ix->scratch);
     kb_record_encode(&r, &ix->scratch);
     file_term(&ix->term, ix->rel);
@@ -291,6 +350,7 @@ const char *kb_file_event_name(kb_file_event ev)
         [KB_EV_IGNORED] = "ignored",         [KB_EV_OTHER_TYPE] = "other type",
         [KB_EV_EMPTY] = "empty",             [KB_EV_REPAIRED] = "invalid UTF-8",
         [KB_EV_TRUNCATED] = "too large",     [KB_EV_BINARY] = "binary",
+        [KB_EV_BROKEN] = "broken",
         [KB_EV_UNREADABLE] = "unreadable",   [KB_EV_VANISHED] = "vanished",
         [KB_EV_CHANGING] = "changing",       [KB_EV_SYMLINK] = "symlink",
         [KB_EV_LINK_LOOP] = "symlink loop",  [KB_EV_BROKEN_LINK] = "broken symlink",
@@ -368,14 +428,17 @@ static kb_status delete_file(indexer *ix, const char *rel)
     return st;
 }
 
-static int index_file(indexer *ix, const char *rel, const char *text, size_t len,
+static int index_file(indexer *ix, const char *rel, const kb_extract *x, const kb_format *fmt,
                       kb_file_entry *e)
 {
+    const char *text = kb_extract_text(x);
+    size_t len = kb_extract_len(x);
     ix->rel = rel;
+    ix->x = x;
     ix->text = text;
     ix->passages = 0;
     ix->nfound = 0;
-    int rc = kb_segment(text, len, kb_syntax_for_path(rel), collect_passage, ix, &e->title);
+    int rc = kb_segment(x, fmt->guess_headings, collect_passage, ix, &e->title);
     if (!rc && !kb_grow((void **)&ix->chrome, &ix->chrome_cap, ix->nfound, sizeof *ix->chrome))
         rc = KB_ERR_NOMEM;
     if (!rc)
@@ -415,10 +478,6 @@ static int scan_file(void *ctx, const char *rel, const struct stat *st)
     indexer *ix = ctx;
     if (stopping(ix))
         return KB_ERR_INTERRUPTED;
-    if (!indexable(rel)) {
-        event(ix, KB_EV_OTHER_TYPE, rel, NULL);
-        return 0;
-    }
     known_file *k = find_known(ix, rel);
     if (k) {
         k->seen = true;
@@ -512,7 +571,33 @@ static int forget_file(indexer *ix, known_file *k)
  * next run compares its content (git's "racily clean" files). */
 #define RACY_NS 2000000000LL
 
-static int index_text(indexer *ix, const char *rel, known_file *k, const kb_text_file *f)
+/* The warnings of a file that was indexed. */
+static void index_warnings(indexer *ix, const char *rel, const kb_text_file *f,
+                           const kb_extract *x, unsigned passages)
+{
+    char detail[160];
+    size_t repaired = f->repaired + x->repaired;
+    if (repaired) {
+        snprintf(detail, sizeof detail,
+                 "not valid UTF-8 from byte %zu: %zu byte%s read as spaces, the rest indexed",
+                 f->repaired ? f->first_bad : x->first_bad, repaired, repaired == 1 ? "" : "s");
+        event(ix, KB_EV_REPAIRED, rel, detail);
+    }
+    if (f->truncated) {
+        size_t m = ix->max_bytes;
+        int unit = m % (1u << 30) == 0 ? 'G' : m % (1u << 20) == 0 ? 'M' : m % 1024 == 0 ? 'K' : 0;
+        snprintf(detail, sizeof detail,
+                 "larger than --max-size %zu%.1s: its first %zu bytes indexed",
+                 m >> (unit == 'G' ? 30 : unit == 'M' ? 20 : unit == 'K' ? 10 : 0),
+                 unit ? (char[]){(char)unit, 0} : "", f->len);
+        event(ix, KB_EV_TRUNCATED, rel, detail);
+    }
+    if (!passages)
+        event(ix, KB_EV_EMPTY, rel, f->len ? "no words in it: nothing to index" : "empty file");
+}
+
+static int index_text(indexer *ix, const char *rel, known_file *k, const kb_text_file *f,
+                      const kb_format *fmt)
 {
     kb_file_entry e = {(uint64_t)f->st.st_size, mtime_ns(&f->st), f->hash, 0, {"", 0}};
     struct timespec now;
@@ -525,36 +610,52 @@ static int index_text(indexer *ix, const char *rel, known_file *k, const kb_text
         event(ix, KB_EV_UNCHANGED, rel, NULL);
         return ix->opts->check ? 0 : save_entry(ix, rel, &e);
     }
+    kb_extract x;
+    kb_extract_init(&x, f->text, f->len);
+    kb_status st = fmt->read(&x);
+    if (st == KB_ERR_FORMAT) {
+        event(ix, KB_EV_BROKEN, rel, x.why.data ? x.why.data : "not readable");
+        if (k)
+            k->seen = false; /* its old passages no longer match the file */
+        kb_extract_free(&x);
+        return 0;
+    }
+    if (st) {
+        kb_extract_free(&x);
+        return fail(ix, st, "reading", rel);
+    }
     known_file *old = k ? NULL : renamed_from(ix, e.hash, e.size);
     int rc = 0;
     if (old)
         old->seen = true; /* taken out here, not listed as removed */
     if (!ix->opts->check && !(rc = k ? (int)delete_file(ix, rel) : old ? forget_file(ix, old) : 0))
-        rc = index_file(ix, rel, f->text, f->len, &e);
-    if (rc)
-        return rc;
-    event(ix, old ? KB_EV_RENAMED : KB_EV_INDEXED, rel, old ? old->path : k ? "changed" : "new");
-    if (ix->opts->check)
-        return 0;
-    char detail[160];
-    if (f->repaired) {
-        snprintf(detail, sizeof detail,
-                 "not valid UTF-8 from byte %zu: %zu byte%s read as spaces, the rest indexed",
-                 f->first_bad, f->repaired, f->repaired == 1 ? "" : "s");
-        event(ix, KB_EV_REPAIRED, rel, detail);
+        rc = index_file(ix, rel, &x, fmt, &e);
+    if (!rc) {
+        event(ix, old ? KB_EV_RENAMED : KB_EV_INDEXED, rel, old ? old->path : k ? "changed" : "new");
+        if (!ix->opts->check)
+            index_warnings(ix, rel, f, &x, e.passages);
     }
-    if (f->truncated) {
-        size_t m = ix->max_bytes;
-        int unit = m % (1u << 30) == 0 ? 'G' : m % (1u << 20) == 0 ? 'M' : m % 1024 == 0 ? 'K' : 0;
-        snprintf(detail, sizeof detail,
-                 "larger than --max-size %zu%.1s: its first %zu bytes indexed",
-                 m >> (unit == 'G' ? 30 : unit == 'M' ? 20 : unit == 'K' ? 10 : 0),
-                 unit ? (char[]){(char)unit, 0} : "", f->len);
-        event(ix, KB_EV_TRUNCATED, rel, detail);
-    }
-    if (!e.passages)
-        event(ix, KB_EV_EMPTY, rel, f->len ? "no words in it: nothing to index" : "empty file");
-    return 0;
+    kb_extract_free(&x);
+    return rc;
+}
+
+/* A file with an extension of no format: its first bytes say which
+ * reader, if any.  *fmt is NULL for binary content; *f holds the outcome
+ * when the file could not be read. */
+static kb_status sniff(indexer *ix, kb_text_file *f, const kb_format **fmt)
+{
+    kb_read_opts ho = {KB_BINARY_SNIFF, ix->opts->follow, true};
+    kb_status st = kb_read_text(ix->abs.data, &ho, f);
+    *fmt = NULL;
+    if (st || f->outcome != KB_READ_TEXT)
+        return st;
+    const kb_format *found = kb_format_sniff(f->text, f->len);
+    size_t repaired, bad;
+    if (found->raw || kb_text_repair(f->text, f->len, &repaired, &bad) == KB_READ_TEXT)
+        *fmt = found;
+    free(f->text);
+    f->text = NULL;
+    return KB_OK;
 }
 
 /* Phase two, for each file to read. */
@@ -563,24 +664,32 @@ static int read_and_index(indexer *ix, const todo_file *t)
     known_file *k = t->known == SIZE_MAX ? NULL : &ix->known[t->known];
     kb_buf_reset(&ix->abs);
     kb_buf_printf(&ix->abs, "%s/%s", ix->root, t->rel);
-    kb_text_file f;
-    kb_read_opts ro = {ix->max_bytes, ix->opts->follow};
+    kb_text_file f = {0};
+    const kb_format *fmt = kb_format_for_path(t->rel);
     kb_status st = kb_buf_status(&ix->abs);
-    if (!st)
+    if (!st && !fmt)
+        st = sniff(ix, &f, &fmt);
+    if (!st && fmt) {
+        kb_read_opts ro = {ix->max_bytes, ix->opts->follow, fmt->raw};
         st = kb_read_text(ix->abs.data, &ro, &f);
+    }
     if (st)
         return fail(ix, st, "reading", t->rel);
     ix->stats->bytes += f.len;
     char detail[160];
     int rc = 0;
-    switch (f.outcome) {
+    switch (fmt || f.outcome != KB_READ_TEXT ? f.outcome : KB_READ_BINARY) {
     case KB_READ_TEXT:
-        rc = index_text(ix, t->rel, k, &f);
+        rc = index_text(ix, t->rel, k, &f, fmt);
         break;
     case KB_READ_BINARY:
-        snprintf(detail, sizeof detail, "binary file (%s at offset %zu)",
-                 f.repaired ? "mostly not UTF-8, first bad byte" : "NUL byte", f.first_bad);
-        event(ix, KB_EV_BINARY, t->rel, detail);
+        if (!fmt) {
+            event(ix, KB_EV_OTHER_TYPE, t->rel, "binary content of no format kbindex reads");
+        } else {
+            snprintf(detail, sizeof detail, "binary file (%s at offset %zu)",
+                     f.repaired ? "mostly not UTF-8, first bad byte" : "NUL byte", f.first_bad);
+            event(ix, KB_EV_BINARY, t->rel, detail);
+        }
         if (k)
             k->seen = false; /* its old passages no longer match the file */
         break;

@@ -112,7 +112,7 @@ static kb_status read_once(int fd, const kb_read_opts *o, kb_text_file *out, cha
     *stable = same_version(&out->st, &after) &&
               (out->truncated || n == (size_t)out->st.st_size);
     out->st = after;
-    out->len = out->truncated ? cut_point(*buf, n) : n;
+    out->len = out->truncated && !o->raw ? cut_point(*buf, n) : n;
     return KB_OK;
 }
 
@@ -150,7 +150,8 @@ kb_status kb_read_text(const char *path, const kb_read_opts *o, kb_text_file *ou
     if (!st && out->outcome == KB_READ_TEXT) {
         buf[out->len] = '\0';
         out->hash = kb_hash64(buf, out->len);
-        out->outcome = kb_text_repair(buf, out->len, &out->repaired, &out->first_bad);
+        if (!o->raw)
+            out->outcome = kb_text_repair(buf, out->len, &out->repaired, &out->first_bad);
     }
     if (!st && out->outcome == KB_READ_TEXT) {
         out->text = buf;

@@ -23,6 +23,11 @@ typedef struct {
 typedef struct {
     const char *text;
     size_t len;
+    const kb_mark *marks;
+    size_t nmarks;
+    bool guess;           /* take heading-like lines for headings */
+    size_t cursor[KB_MARK_PAGE + 1]; /* per kind: the first mark not yet
+                                        passed (marks come in order) */
     line *lines;
     unsigned nlines;
     para *paras;
@@ -68,33 +73,6 @@ static bool split_lines(seg *s)
     return true;
 }
 
-/* Markdown "## Title ##" -> "Title"; Org "** Title" -> "Title". */
-static bool marked_heading(kb_str l, char mark, unsigned max_level, kb_str *out)
-{
-    size_t k = 0;
-    while (k < l.n && l.p[k] == mark)
-        k++;
-    if (k == 0 || k > max_level || (k < l.n && l.p[k] != ' ' && l.p[k] != '\t'))
-        return false;
-    kb_str t = trim(l.p + k, l.n - k);
-    while (mark == '#' && t.n && t.p[t.n - 1] == '#')
-        t.n--;
-    *out = trim(t.p, t.n);
-    return out->n > 0;
-}
-
-/* An RST adornment line: one punctuation character repeated, 3+ times. */
-static bool rst_adornment(kb_str l)
-{
-    l = trim(l.p, l.n);
-    if (l.n < 3 || !strchr("=-~^\"'`#*+:", l.p[0]))
-        return false;
-    for (size_t i = 1; i < l.n; i++)
-        if (l.p[i] != l.p[0])
-            return false;
-    return true;
-}
-
 static bool heading_like(kb_str t)
 {
     if (t.n == 0 || t.n > 120 || kb_is_list_item(t) || kb_count_words(t) > KB_HEADING_MAX_WORDS)
@@ -113,30 +91,6 @@ static bool heading_like(kb_str t)
     return false;
 }
 
-/* Skips Markdown front matter; returns the first line after it and sets
- * *title from its "title:" line. */
-static unsigned front_matter(const seg *s, kb_str *title)
-{
-    if (s->nlines < 2 || trim(line_str(s, 0).p, line_str(s, 0).n).n != 3 ||
-        memcmp(line_str(s, 0).p, "---", 3) != 0)
-        return 0;
-    kb_str found = {"", 0};
-    for (unsigned i = 1; i < s->nlines; i++) {
-        kb_str l = trim(line_str(s, i).p, line_str(s, i).n);
-        if (l.n == 3 && (memcmp(l.p, "---", 3) == 0 || memcmp(l.p, "...", 3) == 0)) {
-            *title = found;
-            return i + 1;
-        }
-        if (l.n > 6 && strncasecmp(l.p, "title:", 6) == 0) {
-            found = trim(l.p + 6, l.n - 6);
-            if (found.n >= 2 && (found.p[0] == '"' || found.p[0] == '\'') &&
-                found.p[found.n - 1] == found.p[0])
-                found = (kb_str){found.p + 1, found.n - 2};
-        }
-    }
-    return 0; /* no closing line: not front matter */
-}
-
 static void add_para(seg *s, unsigned first, unsigned last, bool explicit_h, kb_str h)
 {
     para *p = &s->paras[s->nparas++];
@@ -144,7 +98,7 @@ static void add_para(seg *s, unsigned first, unsigned last, bool explicit_h, kb_
     p->last = last;
     p->explicit_heading = explicit_h;
     p->heading_text = h;
-    if (!explicit_h && first == last) {
+    if (!explicit_h && first == last && s->guess) {
         kb_str t = trim(line_str(s, first).p, line_str(s, first).n);
         if (heading_like(t)) {
             p->heading_text = t;
@@ -170,40 +124,51 @@ static bool ends_paragraph_line(const seg *s, unsigned i)
     return kb_ends_sentence(trim(line_str(s, i).p, line_str(s, i).n));
 }
 
-static void find_paras(seg *s, kb_syntax syntax, unsigned from, kb_str *explicit_title)
+/* The mark of `kind` holding text offset `off`, or NULL.  Marks of one
+ * kind do not overlap and offsets are asked in order, so each kind's
+ * cursor only moves forward. */
+static const kb_mark *mark_at(seg *s, kb_mark_kind kind, size_t off)
+{
+    size_t *c = &s->cursor[kind];
+    while (*c < s->nmarks && (s->marks[*c].kind != kind || s->marks[*c].end <= off))
+        ++*c;
+    return *c < s->nmarks && s->marks[*c].start <= off ? &s->marks[*c] : NULL;
+}
+
+static unsigned line_of(const seg *s, size_t off);
+
+static void find_paras(seg *s, kb_str *explicit_title)
 {
     unsigned open = 0;
     bool in_para = false;
-    for (unsigned i = from; i < s->nlines; i++) {
-        kb_str l = line_str(s, i), h;
-        bool heading = false;
-        unsigned first = i, last = i;
-        if (syntax == KB_SYNTAX_MARKDOWN) {
-            heading = marked_heading(l, '#', 6, &h);
-        } else if (syntax == KB_SYNTAX_ORG) {
-            heading = marked_heading(l, '*', 32, &h);
-        } else if (syntax == KB_SYNTAX_RST && !s->lines[i].blank && !rst_adornment(l) &&
-                   i + 1 < s->nlines && rst_adornment(line_str(s, i + 1))) {
-            heading = true;
-            h = trim(l.p, l.n);
-            last = i + 1;
-            /* An overline just before belongs to the title, not the text. */
-            if (in_para && open + 1 == i && rst_adornment(line_str(s, open))) {
-                first = open;
-                in_para = false;
-            }
+    for (unsigned i = 0; i < s->nlines; i++) {
+        const line *l = &s->lines[i];
+        const kb_mark *m = l->blank ? NULL : mark_at(s, KB_MARK_HEADING, l->start);
+        if (!m && !l->blank && l->end > l->start) {
+            /* a heading may start after the line does (indentation) */
+            m = mark_at(s, KB_MARK_HEADING, l->end - 1);
+            if (m && m->start > l->end)
+                m = NULL;
         }
-        if (s->lines[i].blank || heading) {
+        bool heading = m != NULL;
+        unsigned first = i, last = i;
+        if (heading) {
+            last = line_of(s, m->end > m->start ? m->end - 1 : m->start);
+            if (last < i)
+                last = i;
+        }
+        if (l->blank || heading) {
             if (in_para)
                 add_para(s, open, i - 1, false, (kb_str){"", 0});
             in_para = false;
         }
         if (heading) {
+            kb_str h = trim(s->text + m->label_start, m->label_end - m->label_start);
             add_para(s, first, last, true, h);
             if (explicit_title->n == 0)
                 *explicit_title = h;
             i = last;
-        } else if (!s->lines[i].blank && !in_para) {
+        } else if (!l->blank && !in_para) {
             open = i;
             in_para = true;
         }
@@ -242,7 +207,15 @@ static int emit(seg *s, size_t start, size_t body, size_t end, kb_str heading)
     while (body < end && kb_is_space(s->text[body]))
         body++;
     kb_passage p = {start, end, line_of(s, start) + 1, line_of(s, end ? end - 1 : 0) + 1,
-                    heading, body};
+                    heading, body, 0, 0};
+    /* What the passage is comes from where its body starts (a heading
+     * travelling with a code block does not make it prose). */
+    const kb_mark *m = mark_at(s, KB_MARK_PAGE, body);
+    p.page = m ? m->value : 0;
+    if (mark_at(s, KB_MARK_CODE, body))
+        p.flags |= KB_PASSAGE_CODE;
+    if (mark_at(s, KB_MARK_CHROME, body))
+        p.flags |= KB_PASSAGE_CHROME;
     return s->fn(s->ctx, &p);
 }
 
@@ -344,11 +317,12 @@ static int make_passages(seg *s)
     return 0;
 }
 
-kb_status kb_segment(const char *text, size_t len, kb_syntax syntax,
-                     kb_passage_fn fn, void *ctx, kb_str *title)
+kb_status kb_segment(const kb_extract *x, bool guess_headings, kb_passage_fn fn, void *ctx,
+                     kb_str *title)
 {
-    seg s = {text, len, NULL, 0, NULL, 0, fn, ctx};
-    kb_str fm_title = {"", 0}, explicit_title = {"", 0};
+    seg s = {kb_extract_text(x), kb_extract_len(x), x->marks, x->nmarks, guess_headings,
+             {0}, NULL, 0, NULL, 0, fn, ctx};
+    kb_str explicit_title = {"", 0};
     if (!split_lines(&s))
         return KB_ERR_NOMEM;
     s.paras = malloc(s.nlines * sizeof *s.paras);
@@ -356,11 +330,11 @@ kb_status kb_segment(const char *text, size_t len, kb_syntax syntax,
         free(s.lines);
         return KB_ERR_NOMEM;
     }
-    unsigned from = syntax == KB_SYNTAX_MARKDOWN ? front_matter(&s, &fm_title) : 0;
-    find_paras(&s, syntax, from, &explicit_title);
+    find_paras(&s, &explicit_title);
+    memset(s.cursor, 0, sizeof s.cursor);
     if (title) {
-        *title = fm_title.n ? fm_title : explicit_title;
-        for (unsigned i = from; title->n == 0 && i < s.nlines; i++)
+        *title = x->title.len ? (kb_str){x->title.data, x->title.len} : explicit_title;
+        for (unsigned i = 0; title->n == 0 && i < s.nlines; i++)
             *title = trim(line_str(&s, i).p, line_str(&s, i).n);
         if (title->n > 120) {
             title->n = 120;
@@ -372,19 +346,4 @@ kb_status kb_segment(const char *text, size_t len, kb_syntax syntax,
     free(s.lines);
     free(s.paras);
     return (kb_status)rc;
-}
-
-kb_syntax kb_syntax_for_path(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    const char *dot = strrchr(slash ? slash + 1 : path, '.');
-    if (!dot)
-        return KB_SYNTAX_PLAIN;
-    if (!strcasecmp(dot, ".md") || !strcasecmp(dot, ".markdown"))
-        return KB_SYNTAX_MARKDOWN;
-    if (!strcasecmp(dot, ".rst"))
-        return KB_SYNTAX_RST;
-    if (!strcasecmp(dot, ".org"))
-        return KB_SYNTAX_ORG;
-    return KB_SYNTAX_PLAIN;
 }

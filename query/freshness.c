@@ -188,6 +188,12 @@ kb_status kb_freshness_check(kb_freshness *f, const kb_file_entry *e, kb_record 
         *state = KB_HIT_STALE;
         break;
     case FILE_CHANGED:
+        /* A passage read through a format (HTML, Markdown, PDF) is not a
+         * copy of source bytes to look for again. */
+        if (rec->map.n || rec->page) {
+            *state = KB_HIT_STALE;
+            break;
+        }
         *now = (kb_str){k->data.data ? k->data.data : "", k->data.len};
         if (!find_nearest(now->p, now->n, rec->text, rec->byte_start, &at)) {
             *state = KB_HIT_STALE;

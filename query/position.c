@@ -1,26 +1,24 @@
-/* Offsets in a passage -> lines and columns in its file. */
+/* Offsets in a passage -> places in its file. */
 #include "kbsearch/printer.h"
 
-void kb_hit_position(const kb_hit *h, size_t off, unsigned *line, kb_column *col,
-                     size_t *bol, size_t *eol)
+void kb_hit_position(const kb_hit *h, size_t off, kb_spot *at, size_t *bol, size_t *eol)
 {
     const char *t = h->rec.text.p;
     size_t n = h->rec.text.n;
-    *bol = 0;
-    *line = h->rec.line_start;
-    for (size_t i = 0; i < off && i < n; i++) {
-        if (t[i] == '\n') {
-            (*line)++;
-            *bol = i + 1;
-        }
-    }
-    /* The passage's first line may start mid-line (a window): its column
-     * is stored in the record. */
-    *col = *bol ? (kb_column){0, 0, 0} : h->rec.col;
-    kb_column_advance(col, t + *bol, off - *bol);
+    if (kb_record_place(&h->rec, off, false, at))
+        *at = (kb_spot){h->rec.byte_start, h->rec.line_start, h->rec.col}; /* a bad map */
+    *bol = off < n ? off : n;
+    while (*bol > 0 && t[*bol - 1] != '\n')
+        (*bol)--;
     *eol = off;
     while (*eol < n && t[*eol] != '\n')
         (*eol)++;
     if (*eol > *bol && t[*eol - 1] == '\r')
         (*eol)--;
+}
+
+size_t kb_hit_byte_end(const kb_hit *h, size_t off)
+{
+    kb_spot at;
+    return kb_record_place(&h->rec, off, true, &at) ? h->rec.byte_end : at.byte;
 }

@@ -129,14 +129,13 @@ static void spans(json_printer *j, const kb_print_query *q, const kb_hit *h)
     kb_buf_puts(b, ",\"spans\":[");
     for (size_t i = 0; i < h->snippet.nspans; i++) {
         const kb_span *s = &h->snippet.spans[i];
-        unsigned line;
-        kb_column col;
+        kb_spot at;
         size_t bol, eol;
-        kb_hit_position(h, s->start, &line, &col, &bol, &eol);
+        kb_hit_position(h, s->start, &at, &bol, &eol);
         kb_buf_printf(b, "%s{\"byte_start\":%zu,\"byte_end\":%zu,\"line\":%u,"
                          "\"col_byte\":%zu,\"col_cp\":%zu,\"col_utf16\":%zu",
-                      i ? "," : "", h->rec.byte_start + s->start, h->rec.byte_start + s->end,
-                      line, col.bytes + 1, col.cps + 1, col.utf16 + 1);
+                      i ? "," : "", at.byte, kb_hit_byte_end(h, s->end), at.line,
+                      at.col.bytes + 1, at.col.cps + 1, at.col.utf16 + 1);
         key_str(b, "text", h->rec.text.p + s->start, s->end - s->start);
         const kb_qnode *leaf = q->parsed ? kb_query_leaf(q->parsed, s->leaf) : NULL;
         if (leaf) {
@@ -195,6 +194,10 @@ static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     kb_buf_free(&abs);
     kb_buf_printf(&j->lp.line, ",\"line_start\":%u,\"line_end\":%u,\"byte_start\":%zu,\"byte_end\":%zu",
                   h->rec.line_start, h->rec.line_end, h->rec.byte_start, h->rec.byte_end);
+    if (h->rec.page)
+        kb_buf_printf(&j->lp.line, ",\"page\":%u", h->rec.page);
+    if (h->rec.flags & KB_REC_CODE)
+        kb_buf_puts(&j->lp.line, ",\"code\":true");
     key_str(&j->lp.line, "heading", h->rec.heading.p, h->rec.heading.n);
     key_str(&j->lp.line, "title", h->title.p, h->title.n);
     key_str(&j->lp.line, "snippet", h->snippet.text, h->snippet.len);

@@ -59,8 +59,8 @@ static kb_status text_begin(kb_printer *p, const kb_print_query *q)
  * into *b.  NULL otherwise (stale, gone, unreadable). */
 static const char *current_file(const char *root, const kb_hit *h, kb_buf *b, size_t *len)
 {
-    if (h->state == KB_HIT_STALE || h->state == KB_HIT_DELETED)
-        return NULL;
+    if (h->state == KB_HIT_STALE || h->state == KB_HIT_DELETED || h->rec.page)
+        return NULL; /* nothing to show, or no lines to show (a PDF) */
     const char *data = h->now.p;
     size_t n = h->now.n;
     if (!data) {
@@ -74,8 +74,10 @@ static const char *current_file(const char *root, const kb_hit *h, kb_buf *b, si
         data = b->data ? b->data : "";
         n = b->len;
     }
+    /* A passage read through a format is not its source bytes (the index's
+     * file entry vouches for the file then: the hit is fresh). */
     if (n < h->rec.byte_end ||
-        memcmp(data + h->rec.byte_start, h->rec.text.p, h->rec.text.n) != 0)
+        (!h->rec.map.n && memcmp(data + h->rec.byte_start, h->rec.text.p, h->rec.text.n) != 0))
         return NULL;
     *len = n;
     return data;
@@ -115,9 +117,12 @@ static bool add_context(kb_line_printer *t, const kb_hit *h)
         return false;
     }
     for (size_t i = 0; i < m.nspans; i++) {
+        kb_spot at;
+        size_t bol, eol;
+        kb_hit_position(h, m.spans[i].start, &at, &bol, &eol);
         file_spans[i] = m.spans[i];
-        file_spans[i].start += h->rec.byte_start;
-        file_spans[i].end += h->rec.byte_start;
+        file_spans[i].start = at.byte;
+        file_spans[i].end = kb_hit_byte_end(h, m.spans[i].end);
     }
     m.spans = file_spans;
     size_t at = from;
@@ -174,8 +179,11 @@ static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     bool c = t->o.color;
     kb_buf_puts(&t->line, c ? COLOR_PATH : "");
     kb_add_safe(&t->line, path.data ? path.data : "", path.len);
-    kb_buf_printf(&t->line, "%s:%s%u-%u%s", c ? COLOR_OFF : "", c ? COLOR_LINES : "",
-                  h->rec.line_start, h->rec.line_end, c ? COLOR_OFF : "");
+    if (h->rec.page) /* the form PDF viewers open: file.pdf#page=N */
+        kb_buf_printf(&t->line, "%s#page=%u", c ? COLOR_OFF : "", h->rec.page);
+    else
+        kb_buf_printf(&t->line, "%s:%s%u-%u%s", c ? COLOR_OFF : "", c ? COLOR_LINES : "",
+                      h->rec.line_start, h->rec.line_end, c ? COLOR_OFF : "");
     /* Stale and deleted hits show the indexed lines and the stored text. */
     if (h->state == KB_HIT_STALE || h->state == KB_HIT_DELETED)
         kb_buf_printf(&t->line, " %s%s%s", c ? COLOR_STATE : "",

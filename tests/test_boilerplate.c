@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kbsearch/boilerplate.h"
+#include "kbsearch/format.h"
 #include "kbsearch/segment.h"
 
 typedef struct {
@@ -27,14 +28,21 @@ static int collect(void *ctx, const kb_passage *p)
     return 0;
 }
 
-static judged *judge_text(const char *text, kb_syntax syntax)
+/* The detector works on a reader's text; these texts (the fixtures too,
+ * whatever their extension) are read as plain text, so that line numbers
+ * are the file's. */
+static judged *judge_text(const char *text)
 {
     judged *j = calloc(1, sizeof *j);
     j->text = strdup(text);
     j->len = strlen(text);
+    kb_extract x;
+    kb_extract_init(&x, j->text, j->len);
+    cr_assert_eq(kb_read_plain(&x), KB_OK);
     kb_str title;
-    cr_assert_eq(kb_segment(j->text, j->len, syntax, collect, j, &title), KB_OK);
+    cr_assert_eq(kb_segment(&x, true, collect, j, &title), KB_OK);
     cr_assert_eq(kb_boilerplate(j->text, j->len, title, j->p, j->n, j->c), KB_OK);
+    kb_extract_free(&x);
     return j;
 }
 
@@ -48,7 +56,7 @@ static judged *judge_file(const char *name)
     size_t n = fread(buf, 1, sizeof buf - 1, f);
     fclose(f);
     buf[n] = '\0';
-    return judge_text(buf, kb_syntax_for_path(name));
+    return judge_text(buf);
 }
 
 static void judged_free(judged *j)
@@ -132,8 +140,7 @@ Test(note, same_list_on_a_page_is_chrome)
                            "corner bed and nothing else, and we water them at night.\n\n"
                            "Seeds to buy\n- tomatoes\n- runner beans\n- courgettes\n- basil\n"
                            "- rocket\n- spinach\n- peas\n- carrots\n\n"
-                           "\xc2\xa9 2026 Garden Weekly\n",
-                           KB_SYNTAX_PLAIN);
+                           "\xc2\xa9 2026 Garden Weekly\n");
     expect(j, 7, 1, KB_BP_SHORT_LINES | KB_BP_LONG_RUN | KB_BP_TAIL);
     judged_free(j);
 }
@@ -151,11 +158,11 @@ Test(legal, copyright_forms)
     const char *lines[] = {"\xc2\xa9 Example Group.", "Copyright 2024 Example Ltd",
                            "Copyright (c) 2019 Someone", "All Rights Reserved"};
     for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-        judged *j = judge_text(lines[i], KB_SYNTAX_PLAIN);
+        judged *j = judge_text(lines[i]);
         cr_expect(j->c[0].signals & KB_BP_LEGAL, "%s", lines[i]);
         judged_free(j);
     }
-    judged *j = judge_text("The copyright of these photos belongs to the museum.", KB_SYNTAX_PLAIN);
+    judged *j = judge_text("The copyright of these photos belongs to the museum.");
     cr_expect_eq(j->c[0].signals & KB_BP_LEGAL, 0u, "the word alone is not a legal line");
     judged_free(j);
 }
@@ -167,7 +174,7 @@ Test(legal, a_window_is_judged_by_its_own_part_of_the_line)
     char text[8192] = "Photo \xc2\xa9 Jane Doe. The harbour wall was rebuilt in spring.";
     for (int i = 0; i < 40; i++)
         strcat(text, " Masons set each stone by hand and the tide came in twice a day.");
-    judged *j = judge_text(text, KB_SYNTAX_PLAIN);
+    judged *j = judge_text(text);
     cr_assert_gt(j->n, 1u, "the line should be cut into windows");
     for (size_t i = 1; i < j->n; i++) {
         cr_expect_eq(j->c[i].signals & KB_BP_LEGAL, 0u, "window %zu", i);
@@ -181,7 +188,7 @@ Test(legal, long_prose_mentioning_rights_is_not_legal)
     char text[2048] = "All rights reserved is a phrase that";
     for (int i = 0; i < 20; i++)
         strcat(text, " publishers print on pages to say that nobody may copy them.");
-    judged *j = judge_text(text, KB_SYNTAX_PLAIN);
+    judged *j = judge_text(text);
     cr_expect_eq(j->c[0].signals & KB_BP_LEGAL, 0u);
     judged_free(j);
 }
@@ -190,8 +197,7 @@ Test(repeated, title_repeated_is_not_repetition)
 {
     judged *j = judge_text("Rivers of the north country\n\nRivers of the north country\n\n"
                            "The rivers of the north run fast in spring, when the snow melts on "
-                           "the fells and every beck fills to its banks.\n",
-                           KB_SYNTAX_PLAIN);
+                           "the fells and every beck fills to its banks.\n");
     for (size_t i = 0; i < j->n; i++)
         cr_expect_eq(j->c[i].signals & KB_BP_REPEATED, 0u, "passage %zu", i);
     judged_free(j);

@@ -39,7 +39,7 @@ static void write_bytes(const char *p, const char *data, size_t n)
 
 static kb_text_file read_it(size_t max)
 {
-    kb_read_opts o = {max, false};
+    kb_read_opts o = {max, false, false};
     kb_text_file f;
     cr_assert_eq(kb_read_text(path, &o, &f), KB_OK);
     return f;
@@ -135,7 +135,7 @@ Test(reader, what_is_not_a_regular_file_is_never_read)
     cr_assert_eq(symlink(target, path), 0);
     f = read_it(0);
     cr_assert_eq(f.outcome, KB_READ_LINK);
-    kb_read_opts follow = {0, true};
+    kb_read_opts follow = {0, true, false};
     cr_assert_eq(kb_read_text(path, &follow, &f), KB_OK);
     cr_assert_eq(f.outcome, KB_READ_TEXT);
     free(f.text);
@@ -145,7 +145,7 @@ Test(reader, what_is_not_a_regular_file_is_never_read)
  * files say 0 bytes and give more, as a file being written to does. */
 Test(reader, a_file_that_keeps_changing_is_given_up)
 {
-    kb_read_opts o = {0, false};
+    kb_read_opts o = {0, false, false};
     kb_text_file f;
     cr_assert_eq(kb_read_text("/proc/self/stat", &o, &f), KB_OK);
     cr_assert_eq(f.outcome, KB_READ_CHANGING);

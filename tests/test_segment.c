@@ -1,6 +1,6 @@
 /* Tests for include/kbsearch/segment.h: paragraphs, headings (explicit and
  * heading-like), front matter, windows of long paragraphs, the file title
- * and kb_syntax_for_path.
+ * and the choice of a format by path and by content.
  *
  * Every passage any test receives also goes through check_passage(): its
  * bytes slice the text, do not start or end with whitespace, and its line
@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kbsearch/format.h"
 #include "kbsearch/segment.h"
 
 /* ---- collecting passages ---------------------------------------------- */
@@ -100,11 +101,27 @@ static void check_passage(const char *what, const char *text, size_t len,
 }
 
 /* Segments text, checks status and the invariants, returns the passages. */
-static collector run(const char *what, const char *text, size_t len, kb_syntax syntax,
+/* Reads `text` as `path`'s format would be and segments it into *c. */
+static kb_status segment_as(const char *path, const char *text, size_t len, collector *c,
+                            kb_str *title)
+{
+    const kb_format *f = kb_format_for_path(path);
+    cr_assert_not_null(f, "no format for %s", path);
+    kb_extract x;
+    kb_extract_init(&x, text, len);
+    cr_assert_eq(f->read(&x), KB_OK);
+    cr_assert(f->read == kb_read_plain || f->read == kb_read_org || f->read == kb_read_rst,
+              "these tests are for readers whose text is the source");
+    kb_status st = kb_segment(&x, f->guess_headings, collect, c, title);
+    kb_extract_free(&x);
+    return st;
+}
+
+static collector run(const char *what, const char *text, size_t len, const char *path,
                      kb_str *title)
 {
     collector c = {0};
-    kb_status st = kb_segment(text, len, syntax, collect, &c, title);
+    kb_status st = segment_as(path, text, len, &c, title);
     cr_assert_eq(st, KB_OK, "%s: kb_segment returned %d", what, (int)st);
     for (size_t i = 0; i < c.n; i++)
         check_passage(what, text, len, &c.p[i], i ? &c.p[i - 1] : NULL);
@@ -133,85 +150,67 @@ typedef struct {
 typedef struct {
     const char *name;
     const char *text;
-    kb_syntax syntax;
+    const char *path;    /* its format by extension */
     const char *title;
     exp_pass p[MAX_PASS];
 } seg_case;
 
 static const seg_case seg_cases[] = {
     {"paragraphs split by a blank line",
-     "First para line one.\nline two.\n\nSecond para.\n", KB_SYNTAX_PLAIN,
+     "First para line one.\nline two.\n\nSecond para.\n", "x.txt",
      "First para line one.",
      {{0, 1, 2, "First para line one.\nline two.", ""}, {32, 4, 4, "Second para.", ""}}},
-    {"CRLF line endings", "Alpha one.\r\nAlpha two.\r\n\r\nBeta.\r\n", KB_SYNTAX_PLAIN,
+    {"CRLF line endings", "Alpha one.\r\nAlpha two.\r\n\r\nBeta.\r\n", "x.txt",
      "Alpha one.",
      {{0, 1, 2, "Alpha one.\r\nAlpha two.", ""}, {26, 4, 4, "Beta.", ""}}},
-    {"no final newline", "One.\n\nTwo.", KB_SYNTAX_PLAIN, "One.",
+    {"no final newline", "One.\n\nTwo.", "x.txt", "One.",
      {{0, 1, 1, "One.", ""}, {6, 3, 3, "Two.", ""}}},
-    {"whitespace-only line is blank", "One.\n \t \r\nTwo.\n", KB_SYNTAX_PLAIN, "One.",
+    {"whitespace-only line is blank", "One.\n \t \r\nTwo.\n", "x.txt", "One.",
      {{0, 1, 1, "One.", ""}, {10, 3, 3, "Two.", ""}}},
     {"trailing whitespace and CR excluded", "Text here.   \n\nMore.\t\r\n",
-     KB_SYNTAX_PLAIN, "Text here.",
+     "x.txt", "Text here.",
      {{0, 1, 1, "Text here.", ""}, {15, 3, 3, "More.", ""}}},
-    {"leading blank lines", "\n  \n\nOnly one.\n", KB_SYNTAX_PLAIN, "Only one.",
+    {"leading blank lines", "\n  \n\nOnly one.\n", "x.txt", "Only one.",
      {{5, 4, 4, "Only one.", ""}}},
-    {"empty text", "", KB_SYNTAX_PLAIN, "", {{0}}},
-    {"blank text", " \n\t\n\r\n", KB_SYNTAX_MARKDOWN, "", {{0}}},
+    {"empty text", "", "x.txt", "", {{0}}},
+    {"blank text", " \n\t\n\r\n", "x.txt", "", {{0}}},
 
     /* heading-like lines */
     {"heading travels with the next paragraph",
-     "Background\n\nThe project began in spring.\n", KB_SYNTAX_PLAIN, "Background",
+     "Background\n\nThe project began in spring.\n", "x.txt", "Background",
      {{0, 1, 3, "Background\n\nThe project began in spring.", "Background"}}},
     {"heading stays in force", "Scope\n\nFirst paragraph.\n\nSecond paragraph.\n",
-     KB_SYNTAX_PLAIN, "Scope",
+     "x.txt", "Scope",
      {{0, 1, 3, "Scope\n\nFirst paragraph.", "Scope"},
       {25, 5, 5, "Second paragraph.", "Scope"}}},
-    {"two headings in a row", "Part One\n\nChapter A\n\nBody text.\n", KB_SYNTAX_PLAIN,
+    {"two headings in a row", "Part One\n\nChapter A\n\nBody text.\n", "x.txt",
      "Part One",
      {{0, 1, 1, "Part One", "Part One"},
       {10, 3, 5, "Chapter A\n\nBody text.", "Chapter A"}}},
     {"heading at the end is its own passage", "Body text.\n\nLoose End\n",
-     KB_SYNTAX_PLAIN, "Body text.",
+     "x.txt", "Body text.",
      {{0, 1, 1, "Body text.", ""}, {12, 3, 3, "Loose End", "Loose End"}}},
-    {"heading with CRLF", "Summary\r\n\r\nShort text.\r\n", KB_SYNTAX_PLAIN, "Summary",
+    {"heading with CRLF", "Summary\r\n\r\nShort text.\r\n", "x.txt", "Summary",
      {{0, 1, 3, "Summary\r\n\r\nShort text.", "Summary"}}},
-    {"list items are not headings", "- apples\n\n- pears\n\nDone.\n", KB_SYNTAX_PLAIN,
+    {"list items are not headings", "- apples\n\n- pears\n\nDone.\n", "x.txt",
      "- apples",
      {{0, 1, 1, "- apples", ""}, {10, 3, 3, "- pears", ""}, {19, 5, 5, "Done.", ""}}},
     {"plain text has no explicit headings", "# Looks like md\n\nBody.\n",
-     KB_SYNTAX_PLAIN, "# Looks like md",
+     "x.txt", "# Looks like md",
      {{0, 1, 3, "# Looks like md\n\nBody.", "# Looks like md"}}},
 
-    /* Markdown */
-    {"Markdown headings", "# Guide\n\nIntro text.\n\n## Setup ##\nRun it.\n",
-     KB_SYNTAX_MARKDOWN, "Guide",
-     {{0, 1, 3, "# Guide\n\nIntro text.", "Guide"},
-      {22, 5, 6, "## Setup ##\nRun it.", "Setup"}}},
-    {"Markdown heading right after a paragraph",
-     "Intro paragraph here.\n# Heading\nText.\n", KB_SYNTAX_MARKDOWN, "Heading",
-     {{0, 1, 1, "Intro paragraph here.", ""}, {22, 2, 3, "# Heading\nText.", "Heading"}}},
-    {"Markdown # without a space is not a heading", "#hashtag rules apply.\n\nBody.\n",
-     KB_SYNTAX_MARKDOWN, "#hashtag rules apply.",
-     {{0, 1, 1, "#hashtag rules apply.", ""}, {23, 3, 3, "Body.", ""}}},
-    {"Markdown front matter with a title",
-     "---\ntitle: \"Field Notes\"\ndate: 2026-01-02\n---\n\nFirst entry.\n",
-     KB_SYNTAX_MARKDOWN, "Field Notes", {{47, 6, 6, "First entry.", ""}}},
-    {"Markdown front matter without a title",
-     "---\ntags: x\n---\n# Real Title\nBody.\n", KB_SYNTAX_MARKDOWN, "Real Title",
-     {{16, 4, 5, "# Real Title\nBody.", "Real Title"}}},
-
     /* Org */
-    {"Org headings", "* Top\n** Sub\nText under sub.\n", KB_SYNTAX_ORG, "Top",
+    {"Org headings", "* Top\n** Sub\nText under sub.\n", "x.org", "Top",
      {{0, 1, 1, "* Top", "Top"}, {6, 2, 3, "** Sub\nText under sub.", "Sub"}}},
-    {"Org emphasis is not a heading", "*bold* text here.\n", KB_SYNTAX_ORG,
+    {"Org emphasis is not a heading", "*bold* text here.\n", "x.org",
      "*bold* text here.", {{0, 1, 1, "*bold* text here.", ""}}},
 
     /* reStructuredText */
-    {"RST underlined title", "Title\n=====\n\nBody text.\n", KB_SYNTAX_RST, "Title",
+    {"RST underlined title", "Title\n=====\n\nBody text.\n", "x.rst", "Title",
      {{0, 1, 4, "Title\n=====\n\nBody text.", "Title"}}},
-    {"RST overline and underline", "=======\n Title\n=======\n\nBody.\n", KB_SYNTAX_RST,
+    {"RST overline and underline", "=======\n Title\n=======\n\nBody.\n", "x.rst",
      "Title", {{0, 1, 5, "=======\n Title\n=======\n\nBody.", "Title"}}},
-    {"RST sections", "Top\n===\n\nIntro.\n\nSub\n---\n\nMore.\n", KB_SYNTAX_RST, "Top",
+    {"RST sections", "Top\n===\n\nIntro.\n\nSub\n---\n\nMore.\n", "x.rst", "Top",
      {{0, 1, 4, "Top\n===\n\nIntro.", "Top"}, {17, 6, 9, "Sub\n---\n\nMore.", "Sub"}}},
 };
 
@@ -236,7 +235,7 @@ ParameterizedTest(size_t *idx, segment, table)
         want++;
 
     kb_str title = {"junk", 4};
-    collector got = run(c->name, c->text, len, c->syntax, &title);
+    collector got = run(c->name, c->text, len, c->path, &title);
     cr_expect(str_is(title, c->title), "[%s] title \"%.*s\", expected \"%s\"", c->name,
               (int)title.n, title.p, c->title);
     cr_assert_eq(got.n, want, "[%s] %zu passages, expected %zu", c->name, got.n, want);
@@ -320,7 +319,7 @@ ParameterizedTest(size_t *idx, segment, heading_like)
     int n = snprintf(text, sizeof text, "%s\n\nFollowing body text.\n", c->line);
     cr_assert(n > 0 && (size_t)n < sizeof text);
     size_t line_len = strlen(c->line);
-    collector got = run(c->line, text, (size_t)n, KB_SYNTAX_PLAIN, NULL);
+    collector got = run(c->line, text, (size_t)n, "x.txt", NULL);
     if (c->heading) {
         cr_assert_eq(got.n, 1u, "\"%s\" should be a heading: %zu passages", c->line, got.n);
         cr_expect_eq(got.p[0].byte_start, 0u);
@@ -409,7 +408,7 @@ Test(segment, long_paragraph_windows_at_sentence_ends)
     sbuf b = {0};
     sb_sentences(&b, 30, 10, "\n");
     sb_add(&b, "\n");
-    collector got = run("30x10", b.s, b.n, KB_SYNTAX_PLAIN, NULL);
+    collector got = run("30x10", b.s, b.n, "x.txt", NULL);
     cr_assert_eq(got.n, 3u, "%zu windows, expected 3 (120 + 120 + 60 words)", got.n);
     static const unsigned lines[3][2] = {{1, 12}, {13, 24}, {25, 30}};
     static const unsigned words[3] = {120, 120, 60};
@@ -434,7 +433,7 @@ Test(segment, long_paragraph_after_heading)
     sb_add(&b, "Long Section\n\n");
     size_t body = b.n;
     sb_sentences(&b, 40, 7, " ");
-    collector got = run("heading + 40x7", b.s, b.n, KB_SYNTAX_PLAIN, NULL);
+    collector got = run("heading + 40x7", b.s, b.n, "x.txt", NULL);
     cr_assert_geq(got.n, 2u, "%zu windows for 280 words", got.n);
     cr_expect_eq(got.p[0].byte_start, 0u, "the first window starts at the heading");
     cr_expect_eq(got.p[0].line_start, 1u);
@@ -464,13 +463,13 @@ Test(segment, window_threshold_is_max_words)
 {
     sbuf b = {0};
     sb_sentences(&b, 20, 10, " "); /* exactly KB_WINDOW_MAX_WORDS words */
-    collector got = run("200 words", b.s, b.n, KB_SYNTAX_PLAIN, NULL);
+    collector got = run("200 words", b.s, b.n, "x.txt", NULL);
     cr_expect_eq(got.n, 1u, "200 words: %zu passages, expected one", got.n);
     cr_expect_eq(got.p[0].byte_end, b.n);
     free(got.p);
 
     sb_add(&b, " Extra."); /* 201 words */
-    got = run("201 words", b.s, b.n, KB_SYNTAX_PLAIN, NULL);
+    got = run("201 words", b.s, b.n, "x.txt", NULL);
     cr_expect_geq(got.n, 2u, "201 words: %zu passages, expected windows", got.n);
     for (size_t i = 0; i < got.n; i++)
         cr_expect(ends_with_dot(b.s, &got.p[i]), "window %zu not at a sentence end", i);
@@ -485,7 +484,7 @@ Test(segment, enormous_sentence_cut_between_words)
     sbuf b = {0};
     sb_sentences(&b, 1, 450, " ");
     sb_add(&b, "\n");
-    collector got = run("450-word sentence", b.s, b.n, KB_SYNTAX_PLAIN, NULL);
+    collector got = run("450-word sentence", b.s, b.n, "x.txt", NULL);
     cr_assert_geq(got.n, 3u, "%zu windows for 450 words", got.n);
     unsigned total = 0;
     for (size_t i = 0; i < got.n; i++) {
@@ -513,7 +512,7 @@ static void check_no_space_windows(const char *what, const char *unit, unsigned 
     for (unsigned i = 0; i < times; i++)
         sb_add(&b, unit);
     cr_assert_gt(b.n, (size_t)KB_WINDOW_MAX_BYTES);
-    collector got = run(what, b.s, b.n, KB_SYNTAX_PLAIN, NULL);
+    collector got = run(what, b.s, b.n, "x.txt", NULL);
     cr_assert_geq(got.n, 2u, "%s: %zu bytes in %zu passage(s)", what, b.n, got.n);
     for (size_t i = 0; i < got.n; i++) {
         const kb_passage *p = &got.p[i];
@@ -551,7 +550,7 @@ Test(segment, no_spaces_cut_at_cjk_sentence_ends)
             sb_add(&b, k % 2 ? "語" : "文");
         sb_add(&b, "。");
     }
-    collector got = run("CJK sentences", b.s, b.n, KB_SYNTAX_PLAIN, NULL);
+    collector got = run("CJK sentences", b.s, b.n, "x.txt", NULL);
     cr_assert_geq(got.n, 2u, "%zu passage(s) for %zu bytes", got.n, b.n);
     for (size_t i = 0; i < got.n; i++) {
         const kb_passage *p = &got.p[i];
@@ -574,7 +573,7 @@ Test(segment, indented_paragraph_has_no_leading_whitespace)
     /* check_passage() (in run) requires every passage to start with a
      * non-space byte; an indented paragraph is the case that tests it. */
     const char *text = "Intro line.\n\n    Indented text\n    goes on.\n";
-    collector got = run("indented", text, strlen(text), KB_SYNTAX_PLAIN, NULL);
+    collector got = run("indented", text, strlen(text), "x.txt", NULL);
     cr_assert_eq(got.n, 2u);
     cr_expect_eq(got.p[1].byte_start, 17u, "indented passage starts at byte %zu",
                  got.p[1].byte_start);
@@ -589,30 +588,18 @@ Test(segment, indented_paragraph_has_no_leading_whitespace)
 typedef struct {
     const char *name;
     const char *text;
-    kb_syntax syntax;
+    const char *path;    /* its format by extension */
     const char *title;
 } title_case;
 
 static const title_case title_cases[] = {
-    {"plain: first non-blank line", "\n\nHello there  \nsecond\n", KB_SYNTAX_PLAIN,
+    {"plain: first non-blank line", "\n\nHello there  \nsecond\n", "x.txt",
      "Hello there"},
-    {"Markdown: front matter beats heading",
-     "---\ntitle: From Front\n---\n# From Heading\n\nText.\n", KB_SYNTAX_MARKDOWN,
-     "From Front"},
-    {"Markdown: quoted front-matter title", "---\ntitle: 'Quoted Title'\n---\nBody.\n",
-     KB_SYNTAX_MARKDOWN, "Quoted Title"},
-    {"Markdown: heading beats first line", "Preface line\n\n## Second Level\n\nText.\n",
-     KB_SYNTAX_MARKDOWN, "Second Level"},
-    {"Markdown: first line after title-less front matter",
-     "---\nauthor: me\n---\n\nFirst real line\n", KB_SYNTAX_MARKDOWN, "First real line"},
-    {"Markdown: unterminated front matter is not front matter",
-     "---\ntitle: Not Front Matter\n\n# Actual Heading\n\nText.\n", KB_SYNTAX_MARKDOWN,
-     "Actual Heading"},
     {"RST: underlined title", "Intro line.\n\nDoc Title\n=========\n\nText.\n",
-     KB_SYNTAX_RST, "Doc Title"},
-    {"Org: first heading", "Preamble.\n\n* Org Title\nText.\n", KB_SYNTAX_ORG,
+     "x.rst", "Doc Title"},
+    {"Org: first heading", "Preamble.\n\n* Org Title\nText.\n", "x.org",
      "Org Title"},
-    {"blank text", "  \n\t\n", KB_SYNTAX_PLAIN, ""},
+    {"blank text", "  \n\t\n", "x.txt", ""},
 };
 
 #define N_TITLE_CASES (sizeof title_cases / sizeof title_cases[0])
@@ -630,7 +617,7 @@ ParameterizedTest(size_t *idx, segment, title)
     cr_assert_lt(*idx, N_TITLE_CASES);
     const title_case *c = &title_cases[*idx];
     kb_str title = {"junk", 4};
-    collector got = run(c->name, c->text, strlen(c->text), c->syntax, &title);
+    collector got = run(c->name, c->text, strlen(c->text), c->path, &title);
     cr_expect(str_is(title, c->title), "[%s] title \"%.*s\", expected \"%s\"", c->name,
               (int)title.n, title.p, c->title);
     free(got.p);
@@ -643,7 +630,7 @@ Test(segment, title_trimmed)
     const char *text = "\n \t\n  \tHello there \t\r\nsecond\n";
     collector c = {0};
     kb_str title = {NULL, 0};
-    cr_assert_eq(kb_segment(text, strlen(text), KB_SYNTAX_PLAIN, collect, &c, &title), KB_OK);
+    cr_assert_eq(segment_as("x.txt", text, strlen(text), &c, &title), KB_OK);
     cr_expect(str_is(title, "Hello there"), "title \"%.*s\"", (int)title.n, title.p);
     cr_expect_eq(title.p, text + 7, "the title is a slice of the text");
     free(c.p);
@@ -659,7 +646,7 @@ static void check_long_title(const char *prefix, const char *unit, unsigned time
         sb_add(&b, unit);
     sb_add(&b, "\n\nBody.\n");
     kb_str title = {NULL, 0};
-    collector got = run(unit, b.s, b.n, KB_SYNTAX_PLAIN, &title);
+    collector got = run(unit, b.s, b.n, "x.txt", &title);
     cr_expect_eq(title.p, b.s, "the title starts the text");
     cr_expect_leq(title.n, 120u, "title of %zu bytes", title.n);
     cr_expect(!is_cont((unsigned char)title.p[title.n]),
@@ -683,7 +670,7 @@ Test(segment, title_may_be_null)
 {
     const char *text = "Heading\n\nBody.\n";
     collector c = {0};
-    cr_expect_eq(kb_segment(text, strlen(text), KB_SYNTAX_PLAIN, collect, &c, NULL), KB_OK);
+    cr_expect_eq(segment_as("x.txt", text, strlen(text), &c, NULL), KB_OK);
     cr_expect_eq(c.n, 1u);
     free(c.p);
 }
@@ -694,52 +681,68 @@ Test(segment, callback_stops)
 {
     const char *text = "One.\n\nTwo.\n\nThree.\n";
     collector c = {.stop_after = 1, .stop_rc = KB_DONE};
-    cr_expect_eq(kb_segment(text, strlen(text), KB_SYNTAX_PLAIN, collect, &c, NULL), KB_DONE);
+    cr_expect_eq(segment_as("x.txt", text, strlen(text), &c, NULL), KB_DONE);
     cr_expect_eq(c.n, 1u, "%zu passages after stopping on the first", c.n);
     free(c.p);
 
     collector d = {.stop_after = 2, .stop_rc = KB_ERR_IO};
-    cr_expect_eq(kb_segment(text, strlen(text), KB_SYNTAX_PLAIN, collect, &d, NULL),
+    cr_expect_eq(segment_as("x.txt", text, strlen(text), &d, NULL),
                  KB_ERR_IO);
     cr_expect_eq(d.n, 2u);
     free(d.p);
 }
 
-/* ---- kb_syntax_for_path ------------------------------------------------ */
+/* ---- kb_format_for_path ------------------------------------------------ */
 
 typedef struct {
     const char *path;
-    kb_syntax syntax;
+    const char *format; /* NULL: no format by name, the content decides */
 } path_case;
 
 static const path_case path_cases[] = {
-    {"notes.md", KB_SYNTAX_MARKDOWN},
-    {"docs/guide.markdown", KB_SYNTAX_MARKDOWN},
-    {"a/b/index.rst", KB_SYNTAX_RST},
-    {"todo.org", KB_SYNTAX_ORG},
-    {"readme.txt", KB_SYNTAX_PLAIN},
-    {"Makefile", KB_SYNTAX_PLAIN},
-    {"dir.md/notes", KB_SYNTAX_PLAIN},
-    {"archive.md.bak", KB_SYNTAX_PLAIN},
-    {"photo.jpeg", KB_SYNTAX_PLAIN},
-    {"v1.2/changes.org", KB_SYNTAX_ORG},
+    {"notes.md", "markdown"},
+    {"docs/guide.MARKDOWN", "markdown"},
+    {"a/b/index.rst", "rst"},
+    {"todo.org", "org"},
+    {"readme.txt", "text"},
+    {"Makefile", NULL},
+    {".profile", NULL},
+    {"dir.md/notes", NULL},
+    {"archive.md.bak", NULL},
+    {"photo.jpeg", NULL},
+    {"v1.2/changes.org", "org"},
 };
 
 #define N_PATH_CASES (sizeof path_cases / sizeof path_cases[0])
 static size_t path_idx[N_PATH_CASES];
 
-ParameterizedTestParameters(segment, syntax_for_path)
+ParameterizedTestParameters(segment, format_for_path)
 {
     for (size_t i = 0; i < N_PATH_CASES; i++)
         path_idx[i] = i;
     return cr_make_param_array(size_t, path_idx, N_PATH_CASES);
 }
 
-ParameterizedTest(size_t *idx, segment, syntax_for_path)
+ParameterizedTest(size_t *idx, segment, format_for_path)
 {
     cr_assert_lt(*idx, N_PATH_CASES);
     const path_case *c = &path_cases[*idx];
-    kb_syntax got = kb_syntax_for_path(c->path);
-    cr_expect_eq(got, c->syntax, "kb_syntax_for_path(\"%s\") = %d, expected %d", c->path,
-                 (int)got, (int)c->syntax);
+    const kb_format *got = kb_format_for_path(c->path);
+    if (!c->format)
+        cr_expect_null(got, "kb_format_for_path(\"%s\") = %s, expected none", c->path,
+                       got ? got->name : "");
+    else
+        cr_expect(got && !strcmp(got->name, c->format),
+                  "kb_format_for_path(\"%s\") = %s, expected %s", c->path,
+                  got ? got->name : "none", c->format);
+}
+
+Test(segment, sniffing)
+{
+    cr_expect_str_eq(kb_format_sniff("%PDF-1.4\n", 9)->name, "pdf");
+    cr_expect_str_eq(kb_format_sniff("\xef\xbb\xbf <!DOCTYPE html><p>", 25)->name, "html");
+    cr_expect_str_eq(kb_format_sniff("<?xml version=\"1.0\"?>\n<html>", 28)->name, "html");
+    cr_expect_str_eq(kb_format_sniff("<HTML><body>", 12)->name, "html");
+    cr_expect_str_eq(kb_format_sniff("Dear diary,\n", 12)->name, "text");
+    cr_expect_str_eq(kb_format_sniff("", 0)->name, "text");
 }

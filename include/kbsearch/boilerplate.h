@@ -26,6 +26,13 @@
  *   prose          -40    the passage is prose: >= 20 words, a sentence
  *                         end, >= 6 words a line, not mostly list items
  *   title          -30    it starts with the file's title (3+ words)
+ *   markup         +70    the page's author marked it as furniture: inside
+ *                         <nav>, <aside>, <form>, a page-level <header> or
+ *                         <footer>, ARIA navigation/banner/contentinfo (a
+ *                         chrome mark of the reader, extract.h)
+ *
+ * A code block (a code mark) gets no signal from its shape: short lines
+ * without sentence ends are what code looks like.
  *
  * Position (head, tail) counts only on a page: a file with a legal line, an
  * inline menu (a line of >= 3 separators) or >= 2 repeated short lines, and
@@ -60,7 +67,8 @@ enum {
     KB_BP_TAIL = 1u << 5,
     KB_BP_HEAD = 1u << 6,
     KB_BP_PROSE = 1u << 7,
-    KB_BP_TITLE = 1u << 8
+    KB_BP_TITLE = 1u << 8,
+    KB_BP_MARKUP = 1u << 9
 };
 
 typedef struct kb_chrome {

@@ -68,14 +68,17 @@ typedef enum kb_file_event {
     KB_EV_RENAMED,     /* indexed under its new path; detail: the old path */
     KB_EV_REMOVED,     /* gone from the folder: its passages removed */
     KB_EV_IGNORED,     /* by .kbignore, .gitignore, --include or --exclude */
-    KB_EV_OTHER_TYPE,  /* an extension the indexer does not read */
+    KB_EV_OTHER_TYPE,  /* content of no format kbindex reads (an extension
+                          of none, sniffed binary: an image, an archive) */
     /* indexed, with a warning */
     KB_EV_EMPTY,       /* no text at all */
     KB_EV_REPAIRED,    /* invalid UTF-8 (or NUL) bytes read as spaces */
     KB_EV_TRUNCATED,   /* larger than max_bytes: the first part indexed */
     /* skipped, with a warning; what was indexed before is kept unless the
        file is gone */
-    KB_EV_BINARY,      /* NUL bytes or mostly invalid UTF-8 */
+    KB_EV_BINARY,      /* NUL bytes or mostly invalid UTF-8 in a text */
+    KB_EV_BROKEN,      /* not valid in its format (a broken or encrypted
+                          PDF): detail says what the reader found */
     KB_EV_UNREADABLE,  /* a file or folder that could not be read
                           (detail: the system's reason, as EACCES's) */
     KB_EV_VANISHED,    /* gone between the walk and its reading */

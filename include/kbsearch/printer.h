@@ -67,11 +67,14 @@ kb_status kb_printer_trec_new(const kb_printer_opts *o, kb_printer **out);
 /* Paths of matching files, best first, each once per query (-l). */
 kb_status kb_printer_paths_new(const kb_printer_opts *o, kb_printer **out);
 
-/* Where `off` (a byte offset in the hit's passage text) is in the file:
- * its 1-based line, its 0-based column in the three units, and the
- * bounds [*bol, *eol) of that line within the passage text. */
-void kb_hit_position(const kb_hit *h, size_t off, unsigned *line, kb_column *col,
-                     size_t *bol, size_t *eol);
+/* Where `off` (a byte offset in the hit's passage text, where a match
+ * starts) is in the file: byte offset, 1-based line, 0-based column in
+ * the three units (kb_record_place); and the bounds [*bol, *eol) of its
+ * line within the passage text. */
+void kb_hit_position(const kb_hit *h, size_t off, kb_spot *at, size_t *bol, size_t *eol);
+
+/* The file offset where a match ending at passage offset `off` ends. */
+size_t kb_hit_byte_end(const kb_hit *h, size_t off);
 
 /* Copies text for a terminal: control characters (an escape sequence in
  * a file must not drive the terminal) become '?'. */

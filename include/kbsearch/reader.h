@@ -46,6 +46,9 @@ typedef enum kb_read_outcome {
 typedef struct kb_read_opts {
     size_t max_bytes;  /* read at most this much; 0: no limit */
     bool follow;       /* open through a symbolic link */
+    bool raw;          /* the bytes as they are: no binary test, no
+                          repair, a cut exactly at max_bytes (for readers
+                          of formats with their own encodings: HTML, PDF) */
 } kb_read_opts;
 
 typedef struct kb_text_file {

@@ -98,6 +98,9 @@ typedef struct kb_spot {
 } kb_spot;
 kb_status kb_record_place(const kb_record *r, size_t off, bool end, kb_spot *out);
 
+/* Moves a place on over `n` bytes of source text `t` (lines, columns). */
+void kb_spot_advance(kb_spot *s, const char *t, size_t n);
+
 /* Appends the encoded record to `out` (check kb_buf_status). */
 void kb_record_encode(const kb_record *r, kb_buf *out);
 

@@ -36,7 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(write(fd, data, size) == (ssize_t)size);
     char path[64];
     snprintf(path, sizeof path, "/proc/self/fd/%d", fd);
-    kb_read_opts o = {limit, true};
+    kb_read_opts o = {limit, true, false};
     kb_text_file f;
     CHECK(kb_read_text(path, &o, &f) == KB_OK);
     close(fd);

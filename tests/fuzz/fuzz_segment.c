@@ -2,9 +2,9 @@
  * the segmenter (segment.h), then the boilerplate scorer (boilerplate.h)
  * over its passages, and the acronym finder (acronym.h) over the same text.
  *
- * The first byte picks the file name, so every syntax kb_syntax_for_path
- * knows is reached: its value modulo 4 gives .txt, .md, .rst, .org ('0' to
- * '3' in the seeds).  The rest is the file's text.
+ * The first byte picks the file name, so every text format's reader is
+ * reached: its value modulo 4 gives .txt, .md, .rst, .org ('0' to '3' in
+ * the seeds).  The rest is the file's text.
  *
  * kbindex segments only valid UTF-8 without NUL bytes (it skips other
  * files), so the target first makes the text so: each NUL and each byte
@@ -28,6 +28,7 @@
 #include "kbsearch/acronym.h"
 #include "kbsearch/boilerplate.h"
 #include "kbsearch/buf.h"
+#include "kbsearch/format.h"
 #include "kbsearch/segment.h"
 #include "kbsearch/tokenize.h"
 #include "kbsearch/utf8.h"
@@ -144,20 +145,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK(repair(raw, rawlen, text) == len);
     CHECK(kb_utf8_valid(text, len, NULL) && !memchr(text, '\0', len));
 
-    passages ps = {text, len, NULL, 0, 0};
+    const kb_format *f = kb_format_for_path(name);
+    kb_extract x;
+    kb_extract_init(&x, text, len);
+    kb_status st = f->read(&x);
+    CHECK(st == KB_OK || st == KB_ERR_NOMEM);
+    const char *xt = kb_extract_text(&x);
+    size_t xl = kb_extract_len(&x);
+    passages ps = {xt, xl, NULL, 0, 0};
     kb_str title = {NULL, 1}; /* poisoned: kb_segment must set it */
-    kb_status st = kb_segment(text, len, kb_syntax_for_path(name), check_passage, &ps, &title);
+    if (st == KB_OK)
+        st = kb_segment(&x, f->guess_headings, check_passage, &ps, &title);
     CHECK(st == KB_OK || st == KB_ERR_NOMEM);
     if (st == KB_OK) {
         CHECK(title.p != NULL || title.n == 0);
-        CHECK(slice_in(text, len, title));
+        CHECK(slice_in(xt, xl, title) || slice_in(x.title.data, x.title.len, title));
         CHECK(title.n <= 120 && kb_utf8_valid(title.p, title.n, NULL));
         kb_chrome *chrome = malloc((ps.n ? ps.n : 1) * sizeof *chrome);
-        if (chrome && kb_boilerplate(text, len, title, ps.p, ps.n, chrome) == KB_OK) {
+        if (chrome && kb_boilerplate(xt, xl, title, ps.p, ps.n, chrome) == KB_OK) {
             kb_buf reasons = KB_BUF_INIT;
             for (size_t i = 0; i < ps.n; i++) {
                 CHECK(chrome[i].score <= 100);
-                CHECK(chrome[i].signals < KB_BP_TITLE << 1);
+                CHECK(chrome[i].signals < KB_BP_MARKUP << 1);
                 kb_chrome_reasons(chrome[i].signals, &reasons);
                 CHECK((chrome[i].signals == 0) == (reasons.len == 0));
                 kb_buf_reset(&reasons);
@@ -168,6 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     st = kb_find_acronyms(tokenizer, text, len, check_acronym, NULL);
     CHECK(st == KB_OK || st == KB_ERR_NOMEM);
+    kb_extract_free(&x);
     free(ps.p);
     free(text);
     return 0;
