@@ -428,6 +428,17 @@ static kb_status delete_file(indexer *ix, const char *rel)
     return st;
 }
 
+/* Appends prefix + the ASCII-lower-cased value, NUL-terminated, to b. */
+static void lower_term(kb_buf *b, const char *prefix, const char *v, size_t n)
+{
+    kb_buf_puts(b, prefix);
+    for (size_t i = 0; i < n; i++) {
+        char c = v[i] >= 'A' && v[i] <= 'Z' ? (char)(v[i] - 'A' + 'a') : v[i];
+        kb_buf_add(b, &c, 1);
+    }
+    kb_buf_add(b, "", 1);
+}
+
 static int index_file(indexer *ix, const char *rel, const kb_extract *x, const kb_format *fmt,
                       kb_file_entry *e)
 {
@@ -447,12 +458,11 @@ static int index_file(indexer *ix, const char *rel, const kb_extract *x, const k
         return fail(ix, KB_ERR_NOMEM, "segmenting", rel);
     kb_buf_reset(&ix->file_terms);
     const char *dot = strrchr(rel, '.'), *slash = strrchr(rel, '/');
-    if (dot && dot > (slash ? slash : rel) && dot[1]) {
-        kb_buf_puts(&ix->file_terms, KB_EXT_PREFIX);
-        for (const char *c = dot + 1; *c; c++)
-            kb_buf_printf(&ix->file_terms, "%c", *c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c);
-        kb_buf_add(&ix->file_terms, "", 1);
-    }
+    if (dot && dot > (slash ? slash : rel) && dot[1])
+        lower_term(&ix->file_terms, KB_EXT_PREFIX, dot + 1, strlen(dot + 1));
+    for (size_t i = 0; i < x->tags.len; i += strlen(x->tags.data + i) + 1)
+        if (strlen(x->tags.data + i) <= 200) /* Xapian's term limit is 245 bytes */
+            lower_term(&ix->file_terms, KB_TAG_PREFIX, x->tags.data + i, strlen(x->tags.data + i));
     kb_status st = field_terms(ix, KB_TITLE_PREFIX, e->title, &ix->file_terms);
     if (!st)
         st = kb_buf_status(&ix->file_terms);

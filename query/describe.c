@@ -94,7 +94,7 @@ static void alts(kb_buf *b, const kb_describe_ctx *c, const kb_qnode *n, int dep
     }
 }
 
-static const char *const field_names[] = {"path", "ext", "title", "heading"};
+static const char *const field_names[] = {"path", "ext", "title", "heading", "tag"};
 
 static void node(kb_buf *b, const kb_describe_ctx *c, const kb_qnode *n, int depth)
 {

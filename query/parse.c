@@ -160,7 +160,8 @@ static bool field_op(const char *s, size_t len, size_t from, lexeme *x)
     } fields[] = {{"path:", KB_FIELD_PATH},
                   {"ext:", KB_FIELD_EXT},
                   {"title:", KB_FIELD_TITLE},
-                  {"heading:", KB_FIELD_HEADING}};
+                  {"heading:", KB_FIELD_HEADING},
+                  {"tag:", KB_FIELD_TAG}};
     for (size_t k = 0; k < sizeof fields / sizeof *fields; k++) {
         size_t n = strlen(fields[k].name);
         if (from + n > len || memcmp(s + from, fields[k].name, n) != 0)
@@ -469,9 +470,9 @@ static kb_qnode field_leaf(parser *p, const lexeme *x)
         fail(p, KB_ERR_NOMEM);
         return empty(x->at + 1);
     }
-    if (x->field == KB_FIELD_EXT) {
+    if (x->field == KB_FIELD_EXT || x->field == KB_FIELD_TAG) {
         char *v = n.value;
-        while (*v == '.')
+        while (x->field == KB_FIELD_EXT && *v == '.')
             v++;
         memmove(n.value, v, strlen(v) + 1);
         for (v = n.value; *v; v++)

@@ -231,14 +231,14 @@ static void leaf_xq(pool *p, const kb_qnode *n, kb_xq *x)
 static void field_xq(pool *p, const kb_qnode *n, kb_xq *x)
 {
     static const char *const prefixes[] = {KB_PATH_PREFIX, KB_EXT_PREFIX, KB_TITLE_PREFIX,
-                                           KB_HEADING_PREFIX};
+                                           KB_HEADING_PREFIX, KB_TAG_PREFIX};
     const char *prefix = prefixes[n->field];
     if (n->field == KB_FIELD_PATH) {
         prefixed_xq(p, prefix, n->value, strlen(n->value), x);
         x->op = KB_XQ_WILDCARD;
         return;
     }
-    if (n->field == KB_FIELD_EXT) {
+    if (n->field == KB_FIELD_EXT || n->field == KB_FIELD_TAG) {
         prefixed_xq(p, prefix, n->value, strlen(n->value), x);
         return;
     }

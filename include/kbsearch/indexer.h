@@ -58,6 +58,8 @@ extern "C" {
 #define KB_EXT_PREFIX "E"     /* boolean: its extension, lower case */
 #define KB_TITLE_PREFIX "T"   /* boolean: each word (stem) of its title */
 #define KB_HEADING_PREFIX "H" /* boolean: each word (stem) of the heading */
+#define KB_TAG_PREFIX "K"     /* boolean: each tag of the file (front
+                                 matter), whole, ASCII lower case */
 
 /* What happened to one file or folder during a run.  The first group is
  * the normal course; the rest are reported as they happen (warnings) and

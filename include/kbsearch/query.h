@@ -82,7 +82,8 @@ typedef enum kb_qfield {
     KB_FIELD_PATH,
     KB_FIELD_EXT,
     KB_FIELD_TITLE,
-    KB_FIELD_HEADING
+    KB_FIELD_HEADING,
+    KB_FIELD_TAG     /* a tag of the file's front matter, whole */
 } kb_qfield;
 
 /* Why an alternative form of a word or phrase is searched too. */
