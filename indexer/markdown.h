@@ -24,12 +24,12 @@ size_t kb_markdown_front_matter(kb_extract *x, size_t at);
  * ";".  0 when p[0..n) does not start with one. */
 size_t kb_entity_len(const char *p, size_t n);
 
-/* The UTF-8 of the character reference p[0..n) (a whole one, as measured
- * by kb_entity_len) into out: numeric ones always (U+FFFD for 0, a
- * surrogate or beyond U+10FFFF; a space for other control characters,
- * which would otherwise break the text's layout), named ones from a short
- * table of the common names.  Returns the bytes written, 0 for a name not
- * in the table. */
+/* The UTF-8 of the character reference p[0..n) into out: numeric ones
+ * always (U+FFFD for 0, a surrogate or beyond U+10FFFF; a space for other
+ * control characters, which would otherwise break the text's layout),
+ * named ones from a short table of the common names.  Returns the bytes
+ * written; 0 for a name not in the table, or when p[0..n) is not exactly
+ * one reference (kb_entity_len). */
 size_t kb_entity_decode(const char *p, size_t n, char out[KB_ENTITY_MAX]);
 
 #endif

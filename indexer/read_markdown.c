@@ -113,7 +113,12 @@ static void put(md *m, const char *t, size_t n, size_t src, size_t src_len)
 
 static void copy(md *m, const char *p, size_t n, size_t src)
 {
-    put(m, p, n, src, n);
+    /* md4c 0.4.8 passes a NUL in a code or HTML block once more after its
+     * replacement (MD_TEXT_NULLCHAR): it was read already. */
+    for (; n && src < m->floor && *p == '\0'; n--, p++, src++)
+        ;
+    if (n)
+        put(m, p, n, src, n);
 }
 
 /* A line (1) or block (2) break before whatever comes next. */
@@ -143,18 +148,18 @@ static void entity(md *m, const char *p, size_t n, size_t src)
         copy(m, p, n, src); /* unknown: as written */
 }
 
-/* The source line end (LF or CRLF) after what was seen: the place of a
- * "\n" md4c made up.  False at the end of the file. */
+/* The source line end (LF, CRLF or a lone CR) after what was seen: the
+ * place of a "\n" md4c made up.  False at the end of the file. */
 static bool line_end(const md *m, size_t *start, size_t *end)
 {
     const char *s = m->x->src;
-    const char *nl = memchr(s + m->seen, '\n', m->x->src_len - m->seen);
-    if (!nl)
+    size_t i = m->seen, n = m->x->src_len;
+    while (i < n && s[i] != '\n' && s[i] != '\r')
+        i++;
+    if (i == n)
         return false;
-    *end = (size_t)(nl - s) + 1;
-    *start = *end - 1;
-    if (*start > m->seen && s[*start - 1] == '\r')
-        (*start)--;
+    *start = i;
+    *end = i + 1 + (s[i] == '\r' && i + 1 < n && s[i + 1] == '\n');
     return true;
 }
 
@@ -167,10 +172,13 @@ static void code_made_up(md *m, const char *p, size_t n)
         if (!m->pend_indent)
             m->pend_from = m->seen;
         m->pend_indent += n;
-    } else if (!line_end(m, &start, &end))
-        block_break(m, 1);
-    else
+    } else if (line_end(m, &start, &end)) {
         put(m, "\n", 1, start, end - start);
+    } else {
+        /* The last line of the file: a break would trim the code under
+         * its mark. */
+        put(m, "\n", 1, m->seen, 0);
+    }
 }
 
 static void nul_char(md *m)
