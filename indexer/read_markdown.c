@@ -1,9 +1,11 @@
 /* Markdown: md4c (CommonMark with GitHub's tables, strikethrough,
  * autolinks and task lists) walks the file and calls back for each block,
- * span and piece of text.  The pieces of text it passes point into its
- * input, so each maps to its exact source bytes; the few it makes up (line
- * breaks, code indentation, a NUL's replacement) are mapped to the source
- * around them.  The layout follows extract.h: blocks apart, list items
+ * span and piece of text.  The pieces of text it passes (normal text,
+ * code, character references, raw HTML) point into its input, so each
+ * maps to its exact source bytes; the few it makes up (soft and hard line
+ * breaks, a line end in a code span, raw HTML or a code block, code
+ * indentation, a NUL's replacement) are mapped to the source around
+ * them.  The layout follows extract.h: blocks apart, list items
  * and table rows as lines, a soft line break as a space; markup
  * (emphasis, link targets, HTML tags) leaves no text. */
 #include "kbsearch/format.h"
