@@ -11,7 +11,7 @@ static const char *const rst_ext[] = {".rst", NULL};
 
 static const kb_format formats[] = {
     {"text", plain_ext, false, true, kb_read_plain},
-    {"markdown", markdown_ext, false, true, kb_read_plain},
+    {"markdown", markdown_ext, false, true, kb_read_markdown},
     {"org", org_ext, false, true, kb_read_org},
     {"rst", rst_ext, false, true, kb_read_rst},
 };
