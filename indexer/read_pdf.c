@@ -9,6 +9,7 @@
  * call (and removed after it), so the library never prints and nothing
  * stays set between calls. */
 #include "kbsearch/format.h"
+#include "kbsearch/sentence.h"
 #include "kbsearch/utf8.h"
 
 #include <math.h>
@@ -16,13 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* Layout thresholds, in units of a line's box height (about an em). */
-#define PDF_GAP_RATIO 1.3    /* line pitch over the page's usual one that
-                                starts a paragraph: 1.5 would miss the common
-                                half-line paragraph skip */
+/* Layout thresholds: ratios, and lengths in ems (an em being taken as a
+ * line's box height, which poppler derives from the font size). */
+#define PDF_GAP_RATIO 1.3    /* a line pitch this many times the page's usual
+                                one starts a paragraph (1.5 would miss the
+                                common half-line paragraph skip) */
 #define PDF_SIZE_RATIO 1.2   /* box heights this far apart: the font changed */
 #define PDF_SHORT_EMS 3.0    /* a line ending this far before the page's
-                                right edge ends a paragraph ... */
+                                right edge may end a paragraph ... */
 #define PDF_INDENT_EMS 0.8   /* ... when the next one is indented this much */
 
 /* One line of a page's text and the box its characters cover (page
@@ -53,6 +55,8 @@ static void drop_log(const gchar *domain, GLogLevelFlags level, const gchar *mes
     (void)data;
 }
 
+/* The reader's own scratch space ran out (the builder has no call for
+ * that: its failures are its own). */
 static void out_of_memory(kb_extract *x)
 {
     if (!x->st)
@@ -145,9 +149,9 @@ static int by_value(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The page's usual line pitch (bottom to bottom of lines going down the
- * page; the lower median, so that paragraph gaps as many as the lines do
- * not raise it) and the right edge of its text. */
+/* The page's usual line pitch (bottom to bottom, going down the page; the
+ * lower median, so that a page of two-line paragraphs, with as many gaps
+ * as steps, still gets the step) and the right edge of its text. */
 static bool measure(pdf_page *pg)
 {
     pg->pitch = 0;
@@ -170,20 +174,30 @@ static bool measure(pdf_page *pg)
     return true;
 }
 
-/* Does line b start a new paragraph after line a? */
-static bool new_block(const pdf_page *pg, const pdf_line *a, const pdf_line *b)
+/* Does line i start a new paragraph after line i - 1? */
+static bool new_block(const pdf_page *pg, size_t i)
 {
     if (!pg->rects)
         return false;
-    double ha = line_height(a), hb = line_height(b);
-    if (fmax(ha, hb) > PDF_SIZE_RATIO * fmin(ha, hb))
+    const pdf_line *a = &pg->lines[i - 1], *b = &pg->lines[i];
+    double ha = line_height(a), hb = line_height(b), em = fmin(ha, hb);
+    if (fmax(ha, hb) > PDF_SIZE_RATIO * em)
         return true;
     double pitch = b->bottom - a->bottom;
-    if (pitch < -fmin(ha, hb))
+    if (pitch < -em)
         return true; /* back up the page: the next column or box */
+    if (pitch < em / 2)
+        return false; /* the same row: table cells, a line poppler split */
     if (pg->pitch > 0 && pitch > PDF_GAP_RATIO * pg->pitch)
         return true;
-    return a->right < pg->right - PDF_SHORT_EMS * ha && b->left > a->left + PDF_INDENT_EMS * hb;
+    /* A first-line indent: b is indented after a short line, and the line
+     * after b (if any) goes back left, as the nested lines of code or an
+     * outline do not; a list item's next line is indented as its text is. */
+    const pdf_line *c = i + 1 < pg->nlines ? &pg->lines[i + 1] : NULL;
+    double indent = PDF_INDENT_EMS * em;
+    return a->right < pg->right - PDF_SHORT_EMS * ha && b->left > a->left + indent &&
+           (!c || c->left < b->left - indent) &&
+           !kb_is_list_item((kb_str){pg->text + a->start, a->end - a->start});
 }
 
 /* The length of a hyphen ending t[start, end) after a letter, else 0. */
@@ -209,7 +223,7 @@ static void add_lines(kb_extract *x, const pdf_page *pg)
     for (size_t i = 0; i < pg->nlines; i++) {
         const pdf_line *l = &pg->lines[i];
         if (i > 0) {
-            bool block = new_block(pg, &pg->lines[i - 1], l);
+            bool block = new_block(pg, i);
             bool join = held && !block && g_unichar_islower(g_utf8_get_char(t + l->start));
             if (held && !join)
                 kb_extract_add_text(x, t + pg->lines[i - 1].end - held, held);

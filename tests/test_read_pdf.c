@@ -106,28 +106,46 @@ static const char page2[] =
     "filter plankton by the caf\xc3\xa9 on the North-\n"
     "East pier.";
 
+static const char page3[] =
+    "Tools for the shore:\n"
+    "- a bucket with a lid,\n"
+    "kept in the shade\n"
+    "- boots with a good grip\n"
+    "\n"
+    "tide {\n"
+    "high\n"
+    "6:10\n"
+    "low 12:25\n"
+    "}\n"
+    "\n"
+    "The left column starts here and\n"
+    "ends on this line.\n"
+    "\n"
+    "The right column goes on with\n"
+    "a second line.";
+
 Test(read_pdf, pages_paragraphs_and_title)
 {
     kb_buf b = load(make("sample", "sample.pdf"));
     kb_extract x;
     cr_assert_eq(read_pdf(&x, b.data, b.len), KB_OK, "%s", why(&x));
     check_shape(&x);
-    cr_assert_eq(x.nmarks, 2);
-    cr_assert_eq(x.marks[0].value, 1);
-    cr_assert_eq(x.marks[1].value, 2);
-    char *p1 = page_text(&x, 0), *p2 = page_text(&x, 1);
-    cr_assert_str_eq(p1, page1);
-    cr_assert_str_eq(p2, page2);
+    static const char *const pages[] = {page1, page2, page3};
+    cr_assert_eq(x.nmarks, 3);
+    for (size_t i = 0; i < 3; i++) {
+        cr_assert_eq(x.marks[i].value, i + 1);
+        char *p = page_text(&x, i);
+        cr_assert_str_eq(p, pages[i], "page %zu", i + 1);
+        free(p);
+    }
     /* Pages are blocks of their own, nothing around them. */
-    char whole[sizeof page1 + sizeof page2 + 2];
-    snprintf(whole, sizeof whole, "%s\n\n%s", page1, page2);
+    char whole[sizeof page1 + sizeof page2 + sizeof page3 + 4];
+    snprintf(whole, sizeof whole, "%s\n\n%s\n\n%s", page1, page2, page3);
     cr_assert_str_eq(kb_extract_text(&x), whole);
     cr_assert_eq(x.marks[0].start, 0);
-    cr_assert_eq(x.marks[1].end, kb_extract_len(&x));
+    cr_assert_eq(x.marks[2].end, kb_extract_len(&x));
     cr_assert_str_eq(x.title.data, "Tidal Pools: A Field Guide");
     cr_assert_eq(x.tags.len, 0);
-    free(p1);
-    free(p2);
     kb_extract_free(&x);
     kb_buf_free(&b);
 }
