@@ -73,9 +73,11 @@ static void repair(char *s)
         s[at + bad] = ' ';
         at += bad + 1;
     }
-    for (char *p = s; *p; p++)
-        if ((unsigned char)*p < 0x20 ? *p != '\n' : *p == 0x7f)
+    for (char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if ((c < 0x20 && c != '\n') || c == 0x7f)
             *p = ' ';
+    }
 }
 
 static double line_height(const pdf_line *l)
