@@ -92,6 +92,8 @@ static kb_status look(kb_freshness *f, const kb_file_entry *e, known_file *k)
         return KB_ERR_NOMEM;
     if (st_read)
         k->state = errno == ENOENT ? FILE_GONE : FILE_UNREADABLE;
+    else if (e && e->size == k->data.len && e->hash == kb_hash64(k->data.data, k->data.len))
+        k->state = FILE_SAME; /* touched, or indexed within the racy window */
     else {
         size_t repaired, first_bad;
         if (k->data.len)

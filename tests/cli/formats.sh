@@ -65,6 +65,7 @@ fi
 "$KBSEARCH" --format=trec compost | awk 'NF != 6 || $2 != "Q0" || $4 != NR || $6 != "kbsearch" {exit 1}' ||
     fail "trec format"
 [ "$("$KBSEARCH" -l compost)" = "notes/garden.md
+misc/data.json
 misc/no-newline.txt" ] || fail "-l: $("$KBSEARCH" -l compost)"
-[ "$("$KBSEARCH" -l --null compost | tr '\0' '|')" = "notes/garden.md|misc/no-newline.txt|" ] || fail "--null"
+[ "$("$KBSEARCH" -l --null compost | tr '\0' '|')" = "notes/garden.md|misc/data.json|misc/no-newline.txt|" ] || fail "--null"
 echo ok

@@ -28,6 +28,6 @@ compare "$KB_TESTS/expected/search-color.txt" "$work/color.txt"
 NO_COLOR=1 "$KBSEARCH" --color=auto -n 2 compost | grep -q $'\033' && fail "NO_COLOR ignored"
 # A file edited since indexing: --context falls back to the stored snippet.
 sed -i 's/fortnight/month/' "$work/kb/notes/garden.md"
-"$KBSEARCH" --color=never -C 1 -n 1 compost | sed -n 2p | grep -q '^    ## Compost The compost heap needs turning once a fortnight' ||
+"$KBSEARCH" --color=never -C 1 -n 1 compost | sed -n 2p | grep -q '^    Compost The compost heap needs turning once a fortnight' ||
     fail "--context on an edited file: $("$KBSEARCH" --color=never -C 1 -n 1 compost)"
 echo ok

@@ -27,15 +27,15 @@ step() {
     [ "$(cat "$work/out")" = "$2" ] || fail "$1: $(cat "$work/out")"
 }
 "$KBINDEX" "$work/kb" >/dev/null 2>&1
-step unchanged 'kbindex: 0 indexed, 7 unchanged, 0 renamed, 0 removed, 1 skipped (1 binary); 0 passages'
+step unchanged 'kbindex: 0 indexed, 8 unchanged, 0 renamed, 0 removed, 1 skipped (1 binary); 0 passages'
 # A touch without a content change is noticed by the hash: nothing re-indexed.
 touch "$work/kb/notes/garden.md"
-step touch 'kbindex: 0 indexed, 7 unchanged, 0 renamed, 0 removed, 1 skipped (1 binary); 0 passages'
+step touch 'kbindex: 0 indexed, 8 unchanged, 0 renamed, 0 removed, 1 skipped (1 binary); 0 passages'
 
 printf '\nThe cache warms in 30 seconds now.\n' >>"$work/kb/reports/latency.md"
 rm "$work/kb/notes/planning.txt"
 printf 'Owners of the compost heap\n\nThe compost is shared by three owners.\n' >"$work/kb/notes/shared.md"
-step edit-delete-add 'kbindex: 2 indexed, 5 unchanged, 0 renamed, 1 removed, 1 skipped (1 binary); 5 passages'
+step edit-delete-add 'kbindex: 2 indexed, 6 unchanged, 0 renamed, 1 removed, 1 skipped (1 binary); 5 passages'
 same_as_fresh edit-delete-add
 grep -q '"path":"notes/planning.txt"' "$work/incremental.jsonl" && fail "deleted file still found"
 grep -q '"path":"notes/shared.md"' "$work/incremental.jsonl" || fail "added file not found"
@@ -46,8 +46,8 @@ mkdir "$work/kb/archive"
 mv "$work/kb/notes/garden.md" "$work/kb/archive/garden-2025.md"
 expect_exit 1 "$KBINDEX" --check "$work/kb" >"$work/check" 2>/dev/null
 [ "$(cat "$work/check")" = 'renamed: archive/garden-2025.md (was notes/garden.md)
-kbindex: check: 6 in sync, 0 to index, 1 renamed, 0 deleted, 0 damaged' ] || fail "--check before the rename: $(cat "$work/check")"
-step rename 'kbindex: 0 indexed, 6 unchanged, 1 renamed, 0 removed, 1 skipped (1 binary); 4 passages'
+kbindex: check: 7 in sync, 0 to index, 1 renamed, 0 deleted, 0 damaged' ] || fail "--check before the rename: $(cat "$work/check")"
+step rename 'kbindex: 0 indexed, 7 unchanged, 1 renamed, 0 removed, 1 skipped (1 binary); 4 passages'
 same_as_fresh rename
 grep -q '"path":"notes/garden.md"' "$work/incremental.jsonl" && fail "renamed file found at its old path"
 grep -q '"path":"archive/garden-2025.md"' "$work/incremental.jsonl" || fail "renamed file not found"
@@ -57,12 +57,12 @@ grep -qx 'unchanged: archive/garden-2025.md' <("$KBINDEX" -v "$work/kb" 2>/dev/n
 # Renamed and edited in one go: the old path removed, the new one indexed.
 mv "$work/kb/notes/shared.md" "$work/kb/notes/orchard.md"
 printf 'Orchard ledger\n\nThe orchard ledger lists every tree.\n' >>"$work/kb/notes/orchard.md"
-step rename-edit 'kbindex: 1 indexed, 6 unchanged, 0 renamed, 1 removed, 1 skipped (1 binary); 2 passages'
+step rename-edit 'kbindex: 1 indexed, 7 unchanged, 0 renamed, 1 removed, 1 skipped (1 binary); 2 passages'
 same_as_fresh rename-edit
 
 # A file replaced by a symbolic link (not followed) is removed.
 mv "$work/kb/reports/latency.md" "$work/latency.md"
 ln -s "$work/latency.md" "$work/kb/reports/latency.md"
-step link 'kbindex: 0 indexed, 6 unchanged, 0 renamed, 1 removed, 2 skipped (1 binary, 1 symlink); 0 passages'
+step link 'kbindex: 0 indexed, 7 unchanged, 0 renamed, 1 removed, 2 skipped (1 binary, 1 symlink); 0 passages'
 same_as_fresh link
 echo ok

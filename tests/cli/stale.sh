@@ -10,7 +10,7 @@ mkdir -p "$kb/notes"
 odd=$(printf 'odd name \xe9.txt')
 # An emoji, a 2-byte and a 3-byte character before the word: the three
 # column units differ.
-printf '# Moving day\n\n\xf0\x9f\xa6\x98 \xc3\x9cber \xe2\x80\x94 the quokka colony settled near the river bend.\nIt came back every spring.\n\nA second paragraph about ferries and tides.\n' >"$kb/notes/moved.md"
+printf '# Moving day\n\n\xf0\x9f\xa6\x98 \xc3\x9cber \xe2\x80\x94 the quokka colony settled near the river bend.\nIt came back every spring.\n\nA second paragraph about ferries and tides.\n' >"$kb/notes/moved.txt"
 printf 'The pangolin survey counted eleven animals this year.\n\nNothing else here.\n' >"$kb/notes/edited.md"
 printf 'The axolotl tank needs cleaning every Sunday.\n' >"$kb/notes/gone.md"
 printf 'The narwhal tusk is a long tooth.\n' >"$kb/notes/touched.md"
@@ -23,16 +23,16 @@ cd "$kb"
 # Before any change: fresh, no suggestion.
 "$KBSEARCH" quokka >"$work/out" 2>"$work/err"
 [ ! -s "$work/err" ] || fail "suggestion on a fresh index: $(cat "$work/err")"
-grep -q '^notes/moved.md:1-4$' "$work/out" || fail "before: $(cat "$work/out")"
+grep -q '^notes/moved.txt:1-4$' "$work/out" || fail "before: $(cat "$work/out")"
 
 # (a) Lines inserted above a passage: its new lines, not stale.
-{ printf 'Added on top.\n\nAnother added paragraph.\n\n'; cat notes/moved.md; } >"$work/t" && mv "$work/t" notes/moved.md
+{ printf 'Added on top.\n\nAnother added paragraph.\n\n'; cat notes/moved.txt; } >"$work/t" && mv "$work/t" notes/moved.txt
 { printf 'Added\n\n'; cat "notes/$odd"; } >"$work/t" && mv "$work/t" "notes/$odd"
 # A copy of the okapi line on top and one line above the original: the
 # original is the occurrence nearest the indexed offset.
 { printf 'The okapi hides in dense forest.\n\n'; head -n 12 notes/twice.txt; printf 'x\n'; tail -n 1 notes/twice.txt; } >"$work/t" && mv "$work/t" notes/twice.txt
 "$KBSEARCH" quokka >"$work/out" 2>"$work/err"
-grep -q '^notes/moved.md:5-8$' "$work/out" || fail "(a) moved: $(cat "$work/out")"
+grep -q '^notes/moved.txt:5-8$' "$work/out" || fail "(a) moved: $(cat "$work/out")"
 grep -q 'stale\|deleted' "$work/out" && fail "(a) marked: $(cat "$work/out")"
 [ ! -s "$work/err" ] || fail "(a) suggestion for a moved passage: $(cat "$work/err")"
 "$KBSEARCH" tapir | grep -q "^notes/$odd:5-5\$" || fail "(a) odd name: $("$KBSEARCH" tapir)"
@@ -63,14 +63,14 @@ for m in matches:
         assert s["col_byte"] == len(before) + 1, s
         assert s["col_cp"] == len(before.decode()) + 1, s
         assert s["col_utf16"] == len(before.decode().encode("utf-16-le")) // 2 + 1, s
-q = [m for m in matches if m["path"] == "notes/moved.md"][0]["spans"][0]
+q = [m for m in matches if m["path"] == "notes/moved.txt"][0]["spans"][0]
 assert (q["line"], q["col_byte"], q["col_cp"], q["col_utf16"]) == (7, 20, 14, 15), q
 ends = [o for o in objs if o["type"] in ("end", "summary")]
 assert all("outdated" not in o for o in ends), ends
 PY
 
 # (e) --vimgrep after (a): the new line:col; --context reads the new place.
-[ "$("$KBSEARCH" --vimgrep quokka)" = "notes/moved.md:7:20:🦘 Über — the quokka colony settled near the river bend." ] ||
+[ "$("$KBSEARCH" --vimgrep quokka)" = "notes/moved.txt:7:20:🦘 Über — the quokka colony settled near the river bend." ] ||
     fail "(e) vimgrep: $("$KBSEARCH" --vimgrep quokka)"
 "$KBSEARCH" -C 1 quokka >"$work/ctx"
 grep -q '^7:🦘 Über — the quokka' "$work/ctx" && grep -q '^4-$' "$work/ctx" && grep -q '^9-$' "$work/ctx" ||
@@ -109,6 +109,13 @@ touch -d '2001-02-03 04:05:06' notes/touched.md
 "$KBSEARCH" narwhal >"$work/out" 2>"$work/err"
 [ "$(head -1 "$work/out")" = "notes/touched.md:1-1" ] || fail "(d) text: $(cat "$work/out")"
 [ ! -s "$work/err" ] || fail "(d) suggestion: $(cat "$work/err")"
+
+# (e) A file read through a format (Markdown here) whose passage moved is
+# stale: its passages are not copies of source bytes to look for again.
+{ printf 'Added on top.\n\n'; cat notes/touched.md; } >"$work/t" && mv "$work/t" notes/touched.md
+"$KBSEARCH" narwhal >"$work/out" 2>/dev/null
+[ "$(head -1 "$work/out")" = "notes/touched.md:1-1 [stale]" ] || fail "(e) text: $(cat "$work/out")"
+printf 'The narwhal tusk is a long tooth.\n' >notes/touched.md
 
 # A batch: the suggestion once, last, counting every query's results.
 printf 'a\tpangolin\nb\tquokka\nc\taxolotl\n' >"$work/batch.tsv"
