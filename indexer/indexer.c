@@ -1027,6 +1027,8 @@ kb_status kb_index_folder(const kb_index_opts *opts, kb_index_stats *stats, char
     free(ix.known);
     free(ix.found);
     free(ix.chrome);
+    free(ix.clip);
+    kb_buf_free(&ix.map);
     kb_buf_free(&ix.scratch);
     kb_buf_free(&ix.term);
     kb_buf_free(&ix.file_terms);
