@@ -8,12 +8,14 @@ static const char *const plain_ext[] = {".txt", ".text", NULL};
 static const char *const markdown_ext[] = {".md", ".markdown", NULL};
 static const char *const org_ext[] = {".org", NULL};
 static const char *const rst_ext[] = {".rst", NULL};
+static const char *const html_ext[] = {".html", ".htm", ".xhtml", NULL};
 
 static const kb_format formats[] = {
     {"text", plain_ext, false, true, kb_read_plain},
     {"markdown", markdown_ext, false, true, kb_read_plain},
     {"org", org_ext, false, true, kb_read_org},
     {"rst", rst_ext, false, true, kb_read_rst},
+    {"html", html_ext, true, false, kb_read_html},
 };
 
 const kb_format *kb_format_for_path(const char *path)
