@@ -8,6 +8,7 @@ static const char *const plain_ext[] = {".txt", ".text", NULL};
 static const char *const markdown_ext[] = {".md", ".markdown", NULL};
 static const char *const org_ext[] = {".org", NULL};
 static const char *const rst_ext[] = {".rst", NULL};
+static const char *const html_ext[] = {".html", ".htm", ".xhtml", NULL};
 static const char *const pdf_ext[] = {".pdf", NULL};
 
 static const kb_format formats[] = {
@@ -15,6 +16,7 @@ static const kb_format formats[] = {
     {"markdown", markdown_ext, false, true, kb_read_markdown},
     {"org", org_ext, false, true, kb_read_org},
     {"rst", rst_ext, false, true, kb_read_rst},
+    {"html", html_ext, true, false, kb_read_html},
     {"pdf", pdf_ext, true, true, kb_read_pdf},
 };
 
