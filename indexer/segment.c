@@ -91,6 +91,17 @@ static bool heading_like(kb_str t)
     return false;
 }
 
+/* The mark of `kind` holding text offset `off`, or NULL.  Marks of one
+ * kind do not overlap and offsets are asked in order, so each kind's
+ * cursor only moves forward. */
+static const kb_mark *mark_at(seg *s, kb_mark_kind kind, size_t off)
+{
+    size_t *c = &s->cursor[kind];
+    while (*c < s->nmarks && (s->marks[*c].kind != kind || s->marks[*c].end <= off))
+        ++*c;
+    return *c < s->nmarks && s->marks[*c].start <= off ? &s->marks[*c] : NULL;
+}
+
 static void add_para(seg *s, unsigned first, unsigned last, bool explicit_h, kb_str h)
 {
     para *p = &s->paras[s->nparas++];
@@ -98,7 +109,9 @@ static void add_para(seg *s, unsigned first, unsigned last, bool explicit_h, kb_
     p->last = last;
     p->explicit_heading = explicit_h;
     p->heading_text = h;
-    if (!explicit_h && first == last && s->guess) {
+    /* A line of code is never a heading, however short. */
+    if (!explicit_h && first == last && s->guess &&
+        !mark_at(s, KB_MARK_CODE, s->lines[first].start)) {
         kb_str t = trim(line_str(s, first).p, line_str(s, first).n);
         if (heading_like(t)) {
             p->heading_text = t;
@@ -122,17 +135,6 @@ static bool ends_paragraph_line(const seg *s, unsigned i)
     if (i + 1 >= s->nlines || s->lines[i + 1].blank || !long_line(s, i) || !long_line(s, i + 1))
         return false;
     return kb_ends_sentence(trim(line_str(s, i).p, line_str(s, i).n));
-}
-
-/* The mark of `kind` holding text offset `off`, or NULL.  Marks of one
- * kind do not overlap and offsets are asked in order, so each kind's
- * cursor only moves forward. */
-static const kb_mark *mark_at(seg *s, kb_mark_kind kind, size_t off)
-{
-    size_t *c = &s->cursor[kind];
-    while (*c < s->nmarks && (s->marks[*c].kind != kind || s->marks[*c].end <= off))
-        ++*c;
-    return *c < s->nmarks && s->marks[*c].start <= off ? &s->marks[*c] : NULL;
 }
 
 static unsigned line_of(const seg *s, size_t off);

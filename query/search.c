@@ -300,7 +300,7 @@ static void list_xq(pool *p, kb_xq_op op, const kb_qnode **nodes, size_t n, kb_x
 static void filter_xq(pool *p, const roles *r, kb_xq *base, kb_xq *x)
 {
     size_t nfields = 0;
-    bool seen[4] = {false, false, false, false};
+    bool seen[KB_NFIELDS] = {false};
     for (size_t i = 0; i < r->nfilt; i++)
         if (!seen[r->filt[i]->field]) {
             seen[r->filt[i]->field] = true;
@@ -311,7 +311,7 @@ static void filter_xq(pool *p, const roles *r, kb_xq *base, kb_xq *x)
         return;
     k[0] = *base;
     size_t at = 1;
-    for (int f = 0; f < 4; f++) {
+    for (int f = 0; f < KB_NFIELDS; f++) {
         if (!seen[f])
             continue;
         size_t n = 0;

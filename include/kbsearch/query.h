@@ -85,6 +85,7 @@ typedef enum kb_qfield {
     KB_FIELD_HEADING,
     KB_FIELD_TAG     /* a tag of the file's front matter, whole */
 } kb_qfield;
+#define KB_NFIELDS (KB_FIELD_TAG + 1)
 
 /* Why an alternative form of a word or phrase is searched too. */
 typedef enum kb_qalt_kind {
