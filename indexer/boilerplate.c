@@ -315,12 +315,16 @@ kb_status kb_boilerplate(const char *text, size_t len, kb_str title,
         free(pi);
         return KB_ERR_NOMEM;
     }
+    bool marked = false;
     for (size_t i = 0; i < n; i++) {
         describe_passage(&pi[i], lines, nlines, text, &p[i], title_key);
         pi[i].markup = p[i].flags & KB_PASSAGE_CHROME;
         pi[i].code = p[i].flags & KB_PASSAGE_CODE;
+        marked |= pi[i].markup;
     }
-    judge(pi, n, looks_like_page(lines, nlines), out);
+    /* A page that marks its furniture says where the article is better
+     * than position can: a list closing the article is not its tail. */
+    judge(pi, n, !marked && looks_like_page(lines, nlines), out);
     free(lines);
     free(pi);
     return KB_OK;

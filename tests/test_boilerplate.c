@@ -213,3 +213,38 @@ Test(reasons, names_in_table_order)
     cr_expect_eq(b.len, 0u);
     kb_buf_free(&b);
 }
+
+/* Chrome marks (a page's <nav>, <footer>): what they cover is chrome, and
+ * the page's own markup places the article, so a list closing it is not
+ * its tail. */
+Test(markup, marked_furniture_is_chrome_and_position_is_not_used)
+{
+    const char *text = "Home\nNews\nSport\n\n"
+                       "The council met on Tuesday and agreed to widen the harbour road, "
+                       "which floods twice a year when the spring tides meet the river in "
+                       "spate.\n\n"
+                       "The work starts in March and should take six weeks to finish, with "
+                       "one lane open at all times for buses, bicycles and the fish lorries.\n\n"
+                       "Next steps\n\n- survey\n- tender\n- build\n\n"
+                       "Copyright 2026 Harbour News\n";
+    kb_extract x;
+    kb_extract_init(&x, text, strlen(text));
+    cr_assert_eq(kb_read_plain(&x), KB_OK);
+    const char *footer = strstr(text, "Copyright");
+    kb_extract_mark(&x, KB_MARK_CHROME, 0, 0, 15);
+    kb_extract_mark(&x, KB_MARK_CHROME, 0, (size_t)(footer - text), strlen(text));
+    cr_assert_eq(kb_extract_status(&x), KB_OK);
+    judged *j = calloc(1, sizeof *j);
+    j->text = strdup(text);
+    j->len = strlen(text);
+    kb_str title;
+    cr_assert_eq(kb_segment(&x, true, collect, j, &title), KB_OK);
+    cr_assert_eq(kb_boilerplate(text, j->len, title, j->p, j->n, j->c), KB_OK);
+    expect(j, 1, 1, KB_BP_MARKUP);
+    expect(j, 9, 0, 0); /* "Next steps" and its list */
+    cr_expect_eq(at_line(j, 9).signals & (KB_BP_TAIL | KB_BP_MARKUP), 0u);
+    expect(j, 5, 0, KB_BP_PROSE);
+    expect(j, 15, 1, KB_BP_MARKUP);
+    kb_extract_free(&x);
+    judged_free(j);
+}

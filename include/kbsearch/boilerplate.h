@@ -32,7 +32,9 @@
  *                         chrome mark of the reader, extract.h)
  *
  * A code block (a code mark) gets no signal from its shape: short lines
- * without sentence ends are what code looks like.
+ * without sentence ends are what code looks like.  A page with chrome
+ * marks gets no position signals (head, tail): its markup places the
+ * article.
  *
  * Position (head, tail) counts only on a page: a file with a legal line, an
  * inline menu (a line of >= 3 separators) or >= 2 repeated short lines, and
