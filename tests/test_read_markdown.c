@@ -142,9 +142,10 @@ static doc *read_bytes(const char *src, size_t n)
 {
     doc *d = calloc(1, sizeof *d);
     cr_assert_not_null(d);
-    d->src = malloc(n ? n : 1);
+    d->src = malloc(n + 1); /* NUL-terminated, as kb_read_text's text (extract.h) */
     cr_assert_not_null(d->src);
     memcpy(d->src, src, n);
+    d->src[n] = '\0';
     kb_extract_init(&d->x, d->src, n);
     cr_assert_eq(kb_read_markdown(&d->x), KB_OK);
     check_invariants(&d->x);

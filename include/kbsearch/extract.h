@@ -80,7 +80,9 @@ typedef struct kb_extract {
 } kb_extract;
 
 /* Starts an empty extract of `src` (`len` bytes, kept, not copied: it
- * must outlive the extract).  Free with kb_extract_free. */
+ * must outlive the extract).  src[len] must be a NUL byte, as in
+ * kb_read_text's buffers: md4c's scanning (strcspn) relies on it.  Free
+ * with kb_extract_free. */
 void kb_extract_init(kb_extract *x, const char *src, size_t len);
 void kb_extract_free(kb_extract *x);
 

@@ -12,8 +12,8 @@
  * Repairing rather than returning early keeps the inputs libFuzzer's byte
  * flips spoil (most of them, once the text holds any non-ASCII) useful:
  * they still reach the segmenter, with a change at the spot it flipped.
- * The repaired text sits in a buffer of exactly its size, so ASan catches
- * a read one past the end.
+ * The repaired text sits in a buffer of exactly its size plus the NUL
+ * readers may rely on (extract.h), so ASan catches a read past that.
  *
  * The results are checked against the contracts in those headers; a broken
  * invariant calls abort(), which libFuzzer reports as a crash with the
@@ -139,9 +139,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *raw = size ? (const char *)data + 1 : "";
     size_t rawlen = size ? size - 1 : 0;
     size_t len = repair(raw, rawlen, NULL);
-    char *text = malloc(len ? len : 1);
+    char *text = malloc(len + 1);
     if (!text)
         return 0;
+    text[len] = '\0';
     CHECK(repair(raw, rawlen, text) == len);
     CHECK(kb_utf8_valid(text, len, NULL) && !memchr(text, '\0', len));
 
