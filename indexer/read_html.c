@@ -24,6 +24,7 @@
 #include <strings.h>
 
 #include "html.h"
+#include "kbsearch/utf8.h"
 
 enum {
     DROP = 1 << 0,     /* not shown: left out with its content */
@@ -97,6 +98,8 @@ static bool html_space(char c)
  * to where the runs have reached, with what is left of its range. */
 static void add(walker *w, const char *p, size_t n, size_t from, size_t to)
 {
+    if (n == 0)
+        return;
     size_t s = kb_html_src(w->in, from), e = kb_html_src(w->in, to);
     if (s < w->floor)
         s = w->floor;
@@ -171,6 +174,18 @@ static void line_break(walker *w, int lines)
         w->lines = lines;
 }
 
+/* Adds text gumbo decoded, standing for input [from, to).  Its decoding
+ * of an overflowing reference (&#99999999999;) is not always UTF-8: each
+ * bad byte becomes U+FFFD, as the reference should have. */
+static void add_decoded(walker *w, const char *d, size_t n, size_t from, size_t to)
+{
+    for (size_t bad; !kb_utf8_valid(d, n, &bad); d += bad + 1, n -= bad + 1) {
+        add(w, d, bad, from, to);
+        add(w, "\xef\xbf\xbd", 3, from, to);
+    }
+    add(w, d, n, from, to);
+}
+
 /* One piece of a text node: decoded text d[0..n) that came from input
  * [from, to), `copied` when d is those very bytes. */
 static void piece(walker *w, const char *d, size_t n, size_t from, size_t to, bool copied)
@@ -180,7 +195,7 @@ static void piece(walker *w, const char *d, size_t n, size_t from, size_t to, bo
         if (copied)
             copy(w, from, n);
         else
-            add(w, d, n, from, to);
+            add_decoded(w, d, n, from, to);
         return;
     }
     for (size_t i = 0, j; i < n; i = j) {
@@ -194,7 +209,7 @@ static void piece(walker *w, const char *d, size_t n, size_t from, size_t to, bo
             if (copied)
                 copy(w, from + i, j - i);
             else
-                add(w, d + i, j - i, from, to);
+                add_decoded(w, d + i, j - i, from, to);
         }
     }
 }
@@ -299,16 +314,27 @@ static bool find_change(change *c)
     return (replacement_char(d, c->dn) && fits(c, k, 3)) || fits(c, k, 0);
 }
 
-/* A text node: decoded d[0..dn) from input [o, o + on). */
-static void text(walker *w, const char *d, size_t dn, size_t o, size_t on)
+static void close_element(walker *w, const frame *f);
+
+/* A text node: decoded d[0..dn) from input [o, o + on).  When `form` is
+ * not NULL, it ends at input offset `split`, inside this text (see
+ * form_tail). */
+static void text(walker *w, const char *d, size_t dn, size_t o, size_t on, const frame *form,
+                 size_t split)
 {
     const char *s = w->in->buf + o;
     size_t i = 0, j = 0;
     while (i < on && j < dn) {
+        if (form && o + i >= split) {
+            close_element(w, form);
+            form = NULL;
+        }
         size_t same = 0;
         while (i + same < on && j + same < dn && s[i + same] == d[j + same] &&
                s[i + same] != '&' && s[i + same] != '<')
             same++;
+        while (same && i + same < on && (s[i + same] & 0xc0) == 0x80)
+            same--; /* the character that differs is a change as a whole */
         if (same) {
             piece(w, d + j, same, o + i, o + i + same, true);
             i += same;
@@ -324,10 +350,12 @@ static void text(walker *w, const char *d, size_t dn, size_t o, size_t on)
     }
     if (j < dn) /* what could not be followed maps as a whole */
         piece(w, d + j, dn - j, o + i, o + on, false);
+    if (form)
+        close_element(w, form);
     w->pos = o + on;
 }
 
-static void text_node(walker *w, const GumboNode *n)
+static void text_node(walker *w, const GumboNode *n, const frame *form, size_t split)
 {
     const GumboText *t = &n->v.text;
     const char *o = t->original_text.data, *buf = w->in->buf;
@@ -336,7 +364,7 @@ static void text_node(walker *w, const GumboNode *n)
         o = buf + w->pos; /* not where gumbo says text is: map it to where we are */
         on = 0;
     }
-    text(w, t->text, strlen(t->text), (size_t)(o - buf), on);
+    text(w, t->text, strlen(t->text), (size_t)(o - buf), on, form, split);
 }
 
 static const GumboVector *children(const GumboNode *n)
@@ -360,7 +388,8 @@ static void title(walker *w, const GumboNode *n)
     for (unsigned i = 0; i < kids->length; i++) {
         const GumboNode *k = kids->data[i];
         if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE) {
-            kb_extract_set_title(w->x, k->v.text.text, strlen(k->v.text.text));
+            size_t n = strlen(k->v.text.text), bad;
+            kb_extract_set_title(w->x, k->v.text.text, kb_utf8_valid(k->v.text.text, n, &bad) ? n : bad);
             return;
         }
     }
@@ -474,6 +503,35 @@ static void close_element(walker *w, const frame *f)
         want_space(w, e->end_pos.offset, e->end_pos.offset + e->original_end_tag.length);
 }
 
+/* gumbo 0.10.1's </form> takes the form off its stack without first
+ * inserting the text read before it (parser.c, "kEndTag, GUMBO_TAG_FORM"),
+ * so a form's last text lands after it, in one node with what follows.
+ * That node, the form's next sibling, has "</form" in its original text:
+ * returns it, with the offset of "</form" in *split. */
+static const GumboNode *form_tail(const walker *w, const frame *f, size_t *split)
+{
+    const GumboElement *e = &f->node->v.element;
+    if (!is_html(f->node, GUMBO_TAG_FORM) || e->original_end_tag.length || w->depth < 2)
+        return NULL;
+    const frame *parent = &w->stack[w->depth - 2];
+    const GumboVector *kids = children(parent->node);
+    if (parent->next >= kids->length)
+        return NULL;
+    const GumboNode *n = kids->data[parent->next];
+    if (n->type != GUMBO_NODE_TEXT && n->type != GUMBO_NODE_WHITESPACE)
+        return NULL;
+    const char *o = n->v.text.original_text.data, *buf = w->in->buf;
+    size_t on = n->v.text.original_text.length;
+    if (!o || o < buf || o > buf + w->in->len || on > (size_t)(buf + w->in->len - o))
+        return NULL;
+    for (size_t i = 0; i + 6 <= on; i++)
+        if (o[i] == '<' && strncasecmp(o + i, "</form", 6) == 0) {
+            *split = (size_t)(o + i - buf);
+            return n;
+        }
+    return NULL;
+}
+
 static kb_status walk(walker *w, const GumboNode *document)
 {
     if (!push(w, (frame){document, 0, 0, 0, 0, 0, 0}))
@@ -482,8 +540,14 @@ static kb_status walk(walker *w, const GumboNode *document)
         frame *f = &w->stack[w->depth - 1];
         const GumboVector *kids = children(f->node);
         if (f->next == kids->length) {
-            if (w->depth > 1)
+            size_t split;
+            const GumboNode *tail = form_tail(w, f, &split);
+            if (tail) {
+                w->stack[w->depth - 2].next++;
+                text_node(w, tail, f, split);
+            } else if (w->depth > 1) {
                 close_element(w, f);
+            }
             w->depth--;
             continue;
         }
@@ -491,7 +555,7 @@ static kb_status walk(walker *w, const GumboNode *document)
         if (n->type == GUMBO_NODE_ELEMENT && !open_element(w, n))
             return KB_ERR_NOMEM;
         if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_WHITESPACE)
-            text_node(w, n);
+            text_node(w, n, NULL, 0);
     }
     return KB_OK;
 }
