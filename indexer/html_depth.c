@@ -251,11 +251,11 @@ static bool open_element(stack *k, GumboTag t, uint32_t attrs)
     if (k->depth >= KB_HTML_MAX_DEPTH)
         return false;
     if (props[t] & FORMAT) {
-        size_t same = 0, first = k->nlist;
+        size_t identical = 0, first = k->nlist; /* Noah's Ark: three at most */
         for (size_t i = k->nlist; i-- > 0;)
             if (k->list[i].tag == t && k->list[i].attrs == attrs)
-                same++, first = i;
-        if (same >= 3)
+                identical++, first = i;
+        if (identical >= 3)
             drop_active(k, first);
         if (k->nlist == KB_ACTIVE_MAX)
             return false;
@@ -298,7 +298,7 @@ static size_t raw_end(const char *s, size_t n, size_t at, kb_str name)
         at = (size_t)(lt - s);
         size_t after = at + 2 + name.n;
         if (after <= n && s[at + 1] == '/' && strncasecmp(s + at + 2, name.p, name.n) == 0 &&
-            (after == n || strchr(" \t\n\r\f/>", s[after])))
+            (after == n || (s[after] && strchr(" \t\n\r\f/>", s[after]))))
             return at;
         at++;
     }
