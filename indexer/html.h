@@ -45,12 +45,6 @@ static inline size_t kb_html_src(const kb_html_input *in, size_t off)
 kb_status kb_html_input_make(kb_extract *x, kb_html_input *in);
 void kb_html_input_free(kb_html_input *in);
 
-/* The encoding a document declares in its first bytes (an XML
- * declaration's encoding, else the HTML5 prescan's <meta charset> or
- * <meta http-equiv="Content-Type" content="...; charset=...">), as
- * written, or an empty string. */
-kb_str kb_html_declared_charset(const char *s, size_t n);
-
 /* One attribute of a tag, for the prescans: `at` is just after the tag
  * name; returns where the next attribute starts and sets *a, whose
  * name is empty at the end of the tag (then the return value is the

@@ -40,11 +40,13 @@ enum {
     BUTTON = 1 << 6,   /* bounds "in button scope" too */
     LIST = 1 << 7,     /* bounds "in list item scope" too */
     FORMAT = 1 << 8,   /* a formatting element (the adoption agency's) */
+    MARKER = 1 << 9,   /* formatting elements opened inside it end with it */
+    TABLE = 1 << 10,   /* bounds "in table scope" (table parts close up to it) */
 };
 
 #define T(name) GUMBO_TAG_##name
 static const unsigned short props[GUMBO_TAG_LAST] = {
-    [T(HTML)] = ROOT | SPECIAL | SCOPE, [T(HEAD)] = ROOT | SPECIAL, [T(BODY)] = ROOT | SPECIAL,
+    [T(HTML)] = ROOT | SPECIAL | SCOPE | TABLE, [T(HEAD)] = ROOT | SPECIAL, [T(BODY)] = ROOT | SPECIAL,
     [T(AREA)] = VOID | SPECIAL, [T(BASE)] = VOID | SPECIAL, [T(BASEFONT)] = VOID | SPECIAL,
     [T(BGSOUND)] = VOID | SPECIAL, [T(BR)] = VOID | SPECIAL, [T(COL)] = VOID | SPECIAL,
     [T(EMBED)] = VOID | SPECIAL, [T(HR)] = VOID | SPECIAL | CLOSES_P, [T(IMG)] = VOID | SPECIAL,
@@ -56,9 +58,10 @@ static const unsigned short props[GUMBO_TAG_LAST] = {
     [T(TITLE)] = RAW | SPECIAL, [T(IFRAME)] = RAW | SPECIAL, [T(NOEMBED)] = RAW | SPECIAL,
     [T(NOFRAMES)] = RAW | SPECIAL, [T(XMP)] = RAW | SPECIAL | CLOSES_P,
     [T(PLAINTEXT)] = RAW | SPECIAL | CLOSES_P,
-    [T(APPLET)] = SPECIAL | SCOPE, [T(CAPTION)] = SPECIAL | SCOPE, [T(MARQUEE)] = SPECIAL | SCOPE,
-    [T(OBJECT)] = SPECIAL | SCOPE, [T(TABLE)] = SPECIAL | SCOPE | CLOSES_P,
-    [T(TD)] = SPECIAL | SCOPE, [T(TH)] = SPECIAL | SCOPE, [T(TEMPLATE)] = SPECIAL | SCOPE,
+    [T(APPLET)] = SPECIAL | SCOPE | MARKER, [T(CAPTION)] = SPECIAL | SCOPE | MARKER,
+    [T(MARQUEE)] = SPECIAL | SCOPE | MARKER, [T(OBJECT)] = SPECIAL | SCOPE | MARKER,
+    [T(TABLE)] = SPECIAL | SCOPE | CLOSES_P | TABLE, [T(TD)] = SPECIAL | SCOPE | MARKER,
+    [T(TH)] = SPECIAL | SCOPE | MARKER, [T(TEMPLATE)] = SPECIAL | SCOPE | MARKER | TABLE,
     [T(ADDRESS)] = SPECIAL | CLOSES_P, [T(ARTICLE)] = SPECIAL | CLOSES_P,
     [T(ASIDE)] = SPECIAL | CLOSES_P, [T(BLOCKQUOTE)] = SPECIAL | CLOSES_P,
     [T(CENTER)] = SPECIAL | CLOSES_P, [T(DETAILS)] = SPECIAL | CLOSES_P,
@@ -92,6 +95,7 @@ typedef struct {
 
 typedef struct {
     GumboTag open[KB_HTML_MAX_DEPTH + KB_ACTIVE_MAX];
+    unsigned char listed[KB_HTML_MAX_DEPTH + KB_ACTIVE_MAX]; /* nlist when it opened */
     size_t depth;
     unsigned foreign; /* open <svg> and <math>: "/>" closes there */
     active list[KB_ACTIVE_MAX];
@@ -125,6 +129,8 @@ static void pop_to(stack *k, size_t depth)
         GumboTag t = k->open[--k->depth];
         if (t == GUMBO_TAG_SVG || t == GUMBO_TAG_MATH)
             k->foreign--;
+        if ((props[t] & MARKER) && k->nlist > k->listed[k->depth])
+            k->nlist = k->listed[k->depth];
         size_t a = props[t] & FORMAT ? find_active(k, t, true) : k->nlist;
         if (a < k->nlist)
             k->list[a].open = false;
@@ -156,18 +162,29 @@ static bool same_or_sibling(GumboTag o, GumboTag t)
     return o == t || dd_dt || (heading(o) && heading(t));
 }
 
-/* Pops the current element while it is one of `tags` (what a table row,
- * cell or section start tag closes). */
-static void pop_while(stack *k, const GumboTag *tags, size_t n)
+static bool cell(GumboTag o, GumboTag t)
 {
-    for (bool more = true; more && k->depth;) {
-        more = false;
-        for (size_t i = 0; i < n && !more; i++)
-            if (k->open[k->depth - 1] == tags[i]) {
-                pop_to(k, k->depth - 1);
-                more = true;
-            }
-    }
+    (void)t;
+    return o == GUMBO_TAG_TD || o == GUMBO_TAG_TH;
+}
+
+static bool table_section(GumboTag o, GumboTag t)
+{
+    (void)t;
+    return o == GUMBO_TAG_TBODY || o == GUMBO_TAG_THEAD || o == GUMBO_TAG_TFOOT;
+}
+
+/* A table part's start tag closes the open cell, row or section it
+ * cannot be inside (HTML5 "in cell", "in row", "in table body"). */
+static void close_table_parts(stack *k, GumboTag t)
+{
+    bool is_cell = cell(t, t), is_row = t == GUMBO_TAG_TR, is_section = table_section(t, t);
+    if (is_cell || is_row || is_section)
+        close_through(k, cell, t, TABLE);
+    if (is_row || is_section)
+        close_through(k, same, GUMBO_TAG_TR, TABLE);
+    if (is_section)
+        close_through(k, table_section, t, TABLE);
 }
 
 /* The adoption agency on a formatting element's end tag (also run by a
@@ -199,9 +216,6 @@ static void adoption(stack *k, GumboTag t)
 /* What a start tag closes before it opens (HTML5 "in body" rules). */
 static void start_closes(stack *k, GumboTag t)
 {
-    static const GumboTag cell[] = {T(TD), T(TH)}, row[] = {T(TD), T(TH), T(TR)},
-                          section[] = {T(TD), T(TH), T(TR), T(TBODY), T(THEAD), T(TFOOT)},
-                          option[] = {T(OPTION)};
     if (t == GUMBO_TAG_LI)
         close_through(k, same, t, SPECIAL);
     else if (t == GUMBO_TAG_DD || t == GUMBO_TAG_DT)
@@ -210,40 +224,44 @@ static void start_closes(stack *k, GumboTag t)
         close_through(k, same, GUMBO_TAG_P, SCOPE | BUTTON);
     if (heading(t) && k->depth && heading(k->open[k->depth - 1]))
         pop_to(k, k->depth - 1);
-    if (t == GUMBO_TAG_TD || t == GUMBO_TAG_TH)
-        pop_while(k, cell, 2);
-    else if (t == GUMBO_TAG_TR)
-        pop_while(k, row, 3);
-    else if (t == GUMBO_TAG_TBODY || t == GUMBO_TAG_THEAD || t == GUMBO_TAG_TFOOT)
-        pop_while(k, section, 6);
-    else if (t == GUMBO_TAG_OPTION || t == GUMBO_TAG_OPTGROUP)
-        pop_while(k, option, 1);
-    if ((t == GUMBO_TAG_A || t == GUMBO_TAG_NOBR) && find_active(k, t, true) < k->nlist)
+    close_table_parts(k, t);
+    if ((t == GUMBO_TAG_OPTION || t == GUMBO_TAG_OPTGROUP) && k->depth &&
+        k->open[k->depth - 1] == GUMBO_TAG_OPTION)
+        pop_to(k, k->depth - 1);
+    if ((t == GUMBO_TAG_A || t == GUMBO_TAG_NOBR) &&
+        (find_active(k, t, true) < k->nlist || find_active(k, t, false) < k->nlist))
         adoption(k, t);
 }
 
-/* Opens element t (attributes hashed to `attrs`) after the active
- * formatting elements not open; false when it must not open. */
+/* Opens element t (attributes hashed to `attrs`), after the active
+ * formatting elements not open for the tags the builder opens them for
+ * (all but most special ones, which are blocks; text does too, so the
+ * depth can reach KB_HTML_MAX_DEPTH + KB_ACTIVE_MAX).  False when it
+ * must not open. */
 static bool open_element(stack *k, GumboTag t, uint32_t attrs)
 {
-    for (size_t i = 0; i < k->nlist; i++)
+    bool reopen = !(props[t] & SPECIAL) || t == GUMBO_TAG_APPLET || t == GUMBO_TAG_MARQUEE ||
+                  t == GUMBO_TAG_OBJECT || t == GUMBO_TAG_SELECT;
+    for (size_t i = 0; reopen && i < k->nlist; i++)
         if (!k->list[i].open && k->depth < sizeof k->open / sizeof *k->open) {
             k->list[i].open = true;
+            k->listed[k->depth] = (unsigned char)k->nlist;
             k->open[k->depth++] = k->list[i].tag;
         }
     if (k->depth >= KB_HTML_MAX_DEPTH)
         return false;
     if (props[t] & FORMAT) {
-        size_t same = 0, first = k->nlist;
+        size_t identical = 0, first = k->nlist; /* Noah's Ark: three at most */
         for (size_t i = k->nlist; i-- > 0;)
             if (k->list[i].tag == t && k->list[i].attrs == attrs)
-                same++, first = i;
-        if (same >= 3)
+                identical++, first = i;
+        if (identical >= 3)
             drop_active(k, first);
         if (k->nlist == KB_ACTIVE_MAX)
             return false;
         k->list[k->nlist++] = (active){t, attrs, true};
     }
+    k->listed[k->depth] = (unsigned char)k->nlist;
     k->open[k->depth++] = t;
     k->foreign += t == GUMBO_TAG_SVG || t == GUMBO_TAG_MATH;
     return true;
@@ -261,6 +279,8 @@ static void end_tag(stack *k, GumboTag t)
         close_through(k, same_or_sibling, t, SCOPE);
     else if (props[t] & FORMAT)
         adoption(k, t);
+    else if (t == GUMBO_TAG_TABLE || cell(t, t) || t == GUMBO_TAG_TR || table_section(t, t))
+        close_through(k, same, t, TABLE); /* through the cells and rows inside */
     else if (props[t] & SPECIAL)
         close_through(k, same, t, SCOPE);
     else /* "any other end tag" */
@@ -278,7 +298,7 @@ static size_t raw_end(const char *s, size_t n, size_t at, kb_str name)
         at = (size_t)(lt - s);
         size_t after = at + 2 + name.n;
         if (after <= n && s[at + 1] == '/' && strncasecmp(s + at + 2, name.p, name.n) == 0 &&
-            (after == n || strchr(" \t\n\r\f/>", s[after])))
+            (after == n || (s[after] && strchr(" \t\n\r\f/>", s[after]))))
             return at;
         at++;
     }

@@ -148,7 +148,11 @@ static size_t skip_markup(const char *s, size_t n, size_t at)
     return gt ? (size_t)(gt - s) + 1 : n;
 }
 
-kb_str kb_html_declared_charset(const char *s, size_t n)
+/* The encoding a document declares in its first bytes (an XML
+ * declaration's encoding, else the HTML5 prescan's <meta charset> or
+ * <meta http-equiv="Content-Type" content="...; charset=...">), as
+ * written, or an empty string. */
+static kb_str declared_charset(const char *s, size_t n)
 {
     if (n > PRESCAN_BYTES)
         n = PRESCAN_BYTES;
@@ -259,7 +263,7 @@ static bool ascii_compatible(iconv_t cd)
 static iconv_t declared_converter(const char *s, size_t n)
 {
     char buf[32];
-    kb_str label = kb_html_declared_charset(s, n);
+    kb_str label = declared_charset(s, n);
     const char *name = label.n ? encoding_name(label, buf) : NULL;
     if (!name)
         return NO_CONVERTER;

@@ -355,16 +355,26 @@ static void text(walker *w, const char *d, size_t dn, size_t o, size_t on, const
     w->pos = o + on;
 }
 
+/* Where a text node's original text is in the input: false when gumbo
+ * gives no place inside it. */
+static bool original(const walker *w, const GumboNode *n, size_t *o, size_t *on)
+{
+    const char *p = n->v.text.original_text.data, *buf = w->in->buf;
+    *on = n->v.text.original_text.length;
+    if (!p || p < buf || p > buf + w->in->len || *on > (size_t)(buf + w->in->len - p))
+        return false;
+    *o = (size_t)(p - buf);
+    return true;
+}
+
 static void text_node(walker *w, const GumboNode *n, const frame *form, size_t split)
 {
-    const GumboText *t = &n->v.text;
-    const char *o = t->original_text.data, *buf = w->in->buf;
-    size_t on = t->original_text.length;
-    if (!o || o < buf || o > buf + w->in->len || on > (size_t)(buf + w->in->len - o)) {
-        o = buf + w->pos; /* not where gumbo says text is: map it to where we are */
+    size_t o, on;
+    if (!original(w, n, &o, &on)) {
+        o = w->pos; /* maps to where the text before it ended */
         on = 0;
     }
-    text(w, t->text, strlen(t->text), (size_t)(o - buf), on, form, split);
+    text(w, n->v.text.text, strlen(n->v.text.text), o, on, form, split);
 }
 
 static const GumboVector *children(const GumboNode *n)
@@ -388,8 +398,9 @@ static void title(walker *w, const GumboNode *n)
     for (unsigned i = 0; i < kids->length; i++) {
         const GumboNode *k = kids->data[i];
         if (k->type == GUMBO_NODE_TEXT || k->type == GUMBO_NODE_WHITESPACE) {
-            size_t n = strlen(k->v.text.text), bad;
-            kb_extract_set_title(w->x, k->v.text.text, kb_utf8_valid(k->v.text.text, n, &bad) ? n : bad);
+            const char *t = k->v.text.text; /* see add_decoded */
+            size_t len = strlen(t), bad;
+            kb_extract_set_title(w->x, t, kb_utf8_valid(t, len, &bad) ? len : bad);
             return;
         }
     }
@@ -499,7 +510,7 @@ static void close_element(walker *w, const frame *f)
     if (f->lines)
         line_break(w, f->lines);
     const GumboElement *e = &f->node->v.element;
-    if (f->kind & CELL)
+    if ((f->kind & CELL) && e->original_end_tag.length) /* else the next cell's tag */
         want_space(w, e->end_pos.offset, e->end_pos.offset + e->original_end_tag.length);
 }
 
@@ -520,13 +531,12 @@ static const GumboNode *form_tail(const walker *w, const frame *f, size_t *split
     const GumboNode *n = kids->data[parent->next];
     if (n->type != GUMBO_NODE_TEXT && n->type != GUMBO_NODE_WHITESPACE)
         return NULL;
-    const char *o = n->v.text.original_text.data, *buf = w->in->buf;
-    size_t on = n->v.text.original_text.length;
-    if (!o || o < buf || o > buf + w->in->len || on > (size_t)(buf + w->in->len - o))
+    size_t o, on;
+    if (!original(w, n, &o, &on))
         return NULL;
-    for (size_t i = 0; i + 6 <= on; i++)
-        if (o[i] == '<' && strncasecmp(o + i, "</form", 6) == 0) {
-            *split = (size_t)(o + i - buf);
+    for (const char *p = w->in->buf + o, *end = p + on; end - p >= 6; p++)
+        if (*p == '<' && strncasecmp(p, "</form", 6) == 0) {
+            *split = (size_t)(p - w->in->buf);
             return n;
         }
     return NULL;
@@ -560,14 +570,21 @@ static kb_status walk(walker *w, const GumboNode *document)
     return KB_OK;
 }
 
+/* The reader's own allocations failing fail the extract as the builder's
+ * would (its status is sticky: the first failure stays). */
+static kb_status failed(kb_extract *x, kb_status st)
+{
+    if (!x->st)
+        x->st = st;
+    return kb_extract_status(x);
+}
+
 kb_status kb_read_html(kb_extract *x)
 {
     kb_html_input in;
     kb_status st = kb_html_input_make(x, &in);
-    if (st == KB_ERR_NOMEM && !x->st)
-        x->st = st;
     if (st)
-        return kb_extract_status(x);
+        return failed(x, st);
     GumboOptions opts = kGumboDefaultOptions;
     opts.max_errors = 0; /* nobody reads them: do not collect them */
     GumboOutput *out = gumbo_parse_with_options(&opts, in.buf, in.len);
@@ -577,7 +594,5 @@ kb_status kb_read_html(kb_extract *x)
     if (out)
         gumbo_destroy_output(&opts, out);
     kb_html_input_free(&in);
-    if (st && !x->st)
-        x->st = st;
-    return kb_extract_status(x);
+    return st ? failed(x, st) : kb_extract_status(x);
 }

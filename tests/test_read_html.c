@@ -14,6 +14,8 @@
 #include "kbsearch/record.h"
 #include "kbsearch/utf8.h"
 
+#include "../indexer/html.h"
+
 static kb_extract x;
 static char *file;
 static kb_buf map; /* x's runs encoded as a record's map */
@@ -537,6 +539,22 @@ Test(read_html, deep_nesting_is_flattened_not_slow, .timeout = 10.)
     cr_assert_eq(kb_extract_len(&x), 3 * (n / 50) - 2, "every paragraph kept");
     free(deep);
     free(formats);
+}
+
+Test(read_html, sloppy_real_pages_are_not_flattened)
+{
+    /* what old and generated pages do, a thousand times over: unclosed
+     * <p>, <li>, <td>, <font>; XHTML-style <a name="x"/> left open */
+    const char *unit = "<h3><a name=\"s\"/>Title</h3><pre>code <a href=\"#s\">s</a></pre>"
+                       "<p>Unclosed <font color=red>red <b>bold</b><p>next<ul><li>one<li>two</ul>"
+                       "<table><tr><td><font size=2>cell<td><i>cell</table>";
+    size_t n = strlen(unit), times = 1000;
+    char *page = malloc(n * times + 1);
+    for (size_t i = 0; i < times; i++)
+        memcpy(page + i * n, unit, n);
+    page[n * times] = '\0';
+    cr_assert_not(kb_html_flatten(page, n * times));
+    free(page);
 }
 
 Test(read_html, a_page_without_text_is_an_empty_extract)
