@@ -249,6 +249,11 @@ void kb_extract_fail(kb_extract *x, const char *why)
     x->st = KB_ERR_FORMAT;
 }
 
+void kb_extract_failed(kb_extract *x, kb_status st)
+{
+    set_error(x, st);
+}
+
 kb_status kb_extract_status(const kb_extract *x)
 {
     return x->st;

@@ -570,21 +570,14 @@ static kb_status walk(walker *w, const GumboNode *document)
     return KB_OK;
 }
 
-/* The reader's own allocations failing fail the extract as the builder's
- * would (its status is sticky: the first failure stays). */
-static kb_status failed(kb_extract *x, kb_status st)
-{
-    if (!x->st)
-        x->st = st;
-    return kb_extract_status(x);
-}
-
 kb_status kb_read_html(kb_extract *x)
 {
     kb_html_input in;
     kb_status st = kb_html_input_make(x, &in);
-    if (st)
-        return failed(x, st);
+    if (st) {
+        kb_extract_failed(x, st);
+        return kb_extract_status(x);
+    }
     GumboOptions opts = kGumboDefaultOptions;
     opts.max_errors = 0; /* nobody reads them: do not collect them */
     GumboOutput *out = gumbo_parse_with_options(&opts, in.buf, in.len);
@@ -594,5 +587,7 @@ kb_status kb_read_html(kb_extract *x)
     if (out)
         gumbo_destroy_output(&opts, out);
     kb_html_input_free(&in);
-    return st ? failed(x, st) : kb_extract_status(x);
+    if (st)
+        kb_extract_failed(x, st);
+    return kb_extract_status(x);
 }

@@ -486,7 +486,7 @@ kb_status kb_read_markdown(kb_extract *x)
     MD_PARSER parser = {0, MD_DIALECT_GITHUB, enter_block, leave_block, span, span,
                         on_text, NULL, NULL};
     int r = md_parse(x->src + at, (MD_SIZE)(x->src_len - at), &parser, &m);
-    if (r < 0 && kb_extract_status(x) == KB_OK)
-        x->st = KB_ERR_NOMEM; /* md4c fails only when memory runs out */
+    if (r < 0) /* md4c fails only when memory runs out */
+        kb_extract_failed(x, KB_ERR_NOMEM);
     return kb_extract_status(x);
 }

@@ -55,14 +55,6 @@ static void drop_log(const gchar *domain, GLogLevelFlags level, const gchar *mes
     (void)data;
 }
 
-/* The reader's own scratch space ran out (the builder has no call for
- * that: its failures are its own). */
-static void out_of_memory(kb_extract *x)
-{
-    if (!x->st)
-        x->st = KB_ERR_NOMEM;
-}
-
 /* Makes s valid UTF-8 without control characters other than '\n': each
  * bad byte becomes a space (poppler gives UTF-8, but a broken font's
  * ToUnicode map can give anything). */
@@ -251,7 +243,7 @@ static void add_page(kb_extract *x, PopplerPage *page, unsigned number, pdf_page
     if (!poppler_page_get_text_layout(page, &pg->rects, &nrects))
         pg->rects = NULL;
     if (!split_lines(pg, nrects) || !measure(pg)) {
-        out_of_memory(x);
+        kb_extract_failed(x, KB_ERR_NOMEM);
     } else if (pg->nlines) {
         kb_extract_break(x, 2);
         size_t start = kb_extract_len(x);

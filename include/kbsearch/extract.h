@@ -138,6 +138,10 @@ void kb_extract_bad_bytes(kb_extract *x, size_t src, size_t n);
  * "not a PDF: no trailer"); kb_extract_status returns KB_ERR_FORMAT. */
 void kb_extract_fail(kb_extract *x, const char *why);
 
+/* Fails the extract with `st` unless it failed already: for a reader's
+ * own work (its scratch memory, its parser) running out (KB_ERR_NOMEM). */
+void kb_extract_failed(kb_extract *x, kb_status st);
+
 /* KB_OK, or the first failure: KB_ERR_NOMEM, KB_ERR_FORMAT. */
 kb_status kb_extract_status(const kb_extract *x);
 
