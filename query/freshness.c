@@ -156,18 +156,13 @@ static bool find_nearest(const char *d, size_t n, kb_str t, size_t near, size_t 
 /* Puts rec at byte `at` of d: its lines and the column it starts at. */
 static void place(const char *d, size_t at, kb_record *rec)
 {
-    unsigned line = 1;
-    size_t bol = 0;
-    for (const char *p = d, *nl; (nl = memchr(p, '\n', (size_t)(d + at - p))); p = nl + 1) {
-        line++;
-        bol = (size_t)(nl - d) + 1;
-    }
-    rec->line_end = line + (rec->line_end - rec->line_start);
-    rec->line_start = line;
+    kb_spot s = {0, 1, {0, 0, 0}};
+    kb_spot_advance(&s, d, at);
+    rec->line_end = s.line + (rec->line_end - rec->line_start);
+    rec->line_start = s.line;
     rec->byte_start = at;
     rec->byte_end = at + rec->text.n;
-    rec->col = (kb_column){0, 0, 0};
-    kb_column_advance(&rec->col, d + bol, at - bol);
+    rec->col = s.col;
 }
 
 kb_status kb_freshness_check(kb_freshness *f, const kb_file_entry *e, kb_record *rec,
