@@ -440,7 +440,7 @@ static void lower_term(kb_buf *b, const char *prefix, const char *v, size_t n)
 }
 
 static int index_file(indexer *ix, const char *rel, const kb_extract *x, const kb_format *fmt,
-                      kb_file_entry *e)
+                      bool known, kb_file_entry *e)
 {
     const char *text = kb_extract_text(x);
     size_t len = kb_extract_len(x);
@@ -472,7 +472,7 @@ static int index_file(indexer *ix, const char *rel, const kb_extract *x, const k
         rc = add_passage(ix, &ix->found[i], &ix->chrome[i]);
     if (!rc && (st = kb_lexicon_flush(ix->lex, 1)))
         rc = lexicon_fail(ix, st, rel);
-    if (!rc && (st = kb_lexicon_file_acronyms(ix->lex, rel, text, len)))
+    if (!rc && (st = kb_lexicon_file_acronyms(ix->lex, rel, text, len, known)))
         rc = lexicon_fail(ix, st, rel);
     if (rc)
         return rc;
@@ -563,7 +563,7 @@ static int forget_file(indexer *ix, known_file *k)
     kb_status st = delete_file(ix, k->path);
     if (st)
         return st;
-    if ((st = kb_lexicon_file_acronyms(ix->lex, k->path, NULL, 0)))
+    if ((st = kb_lexicon_file_acronyms(ix->lex, k->path, NULL, 0, true)))
         return lexicon_fail(ix, st, k->path);
     kb_buf_reset(&ix->term);
     kb_buf_printf(&ix->term, KB_FILE_META_PREFIX "%s", k->path);
@@ -639,7 +639,7 @@ static int index_text(indexer *ix, const char *rel, known_file *k, const kb_text
     if (old)
         old->seen = true; /* taken out here, not listed as removed */
     if (!ix->opts->check && !(rc = k ? (int)delete_file(ix, rel) : old ? forget_file(ix, old) : 0))
-        rc = index_file(ix, rel, &x, fmt, &e);
+        rc = index_file(ix, rel, &x, fmt, k != NULL, &e);
     if (!rc) {
         event(ix, old ? KB_EV_RENAMED : KB_EV_INDEXED, rel, old ? old->path : k ? "changed" : "new");
         if (!ix->opts->check)
@@ -924,6 +924,8 @@ static int run(indexer *ix, const char *root, const char *db_path)
         free(msg);
         return st;
     }
+    if (!check && (st = kb_db_write_behind(ix->db)))
+        return fail(ix, st, "starting", NULL);
     const char *language = ix->opts->language;
     if ((st = kb_lexicon_new(ix->db, ix->tk, &ix->lex)))
         return fail(ix, st, "starting", NULL);

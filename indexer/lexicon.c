@@ -143,7 +143,7 @@ static int add_definition(void *ctx, const char *acronym, size_t alen, const cha
 }
 
 kb_status kb_lexicon_file_acronyms(kb_lexicon *lx, const char *rel, const char *text,
-                                   size_t len)
+                                   size_t len, bool indexed_before)
 {
     kb_buf *defs = &lx->scratch;
     kb_buf_reset(defs);
@@ -154,7 +154,7 @@ kb_status kb_lexicon_file_acronyms(kb_lexicon *lx, const char *rel, const char *
     size_t old_len = 0;
     if (!st)
         st = kb_buf_status(&key);
-    if (!st && (st = kb_db_get_meta(lx->db, key.data, &old, &old_len)))
+    if (!st && indexed_before && (st = kb_db_get_meta(lx->db, key.data, &old, &old_len)))
         engine_error(lx, st, "reading acronym definitions");
     if (!st && (old_len != defs->len || (old_len && memcmp(old, defs->data, old_len) != 0))) {
         /* The stored hash is spoiled in the same commit as the definition,

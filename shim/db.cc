@@ -53,6 +53,7 @@ extern "C" void kb_db_close(kb_db *db) noexcept
 {
     if (!db)
         return;
+    kb__stop_writer(db);
     try {
         db->rd->close(); // aborts a writer's open transaction
     } catch (...) {
@@ -80,6 +81,8 @@ kb_status kb__need_writer(kb_db *db, const char *what) noexcept
 extern "C" kb_status kb_db_commit(kb_db *db) noexcept
 {
     kb_status st = kb__need_writer(db, "committing");
+    if (!st)
+        st = kb__sync(db);
     if (st)
         return st;
     try {
@@ -93,6 +96,8 @@ extern "C" kb_status kb_db_commit(kb_db *db) noexcept
 
 extern "C" kb_status kb_db_reopen(kb_db *db) noexcept
 {
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         db->rd->reopen();
         return KB_OK;
@@ -157,28 +162,23 @@ extern "C" kb_status kb_doc_set_data(kb_doc *doc, const void *data,
     }
 }
 
-extern "C" kb_status kb_db_add_doc(kb_db *db, const kb_doc *doc) noexcept
+extern "C" kb_status kb_db_add_doc(kb_db *db, kb_doc *doc) noexcept
 {
-    kb_status st = kb__need_writer(db, "adding a document");
-    if (st)
-        return st;
-    try {
-        db->wr->add_document(doc->doc);
-        return KB_OK;
-    } catch (...) {
-        return kb__map_exception(&db->error, "adding a document");
-    }
+    // Moved, never copied, from the caller to the change: Xapian's reference
+    // counts are not atomic, and the write-behind thread drops the last.
+    Xapian::Document d(std::move(doc->doc));
+    doc->doc = Xapian::Document();
+    return kb__write(db, "adding a document",
+                     [d = std::move(d)](Xapian::WritableDatabase &w) { w.add_document(d); });
 }
 
 extern "C" kb_status kb_db_delete_by_term(kb_db *db, const char *term,
                                           size_t len) noexcept
 {
-    kb_status st = kb__need_writer(db, "deleting documents");
-    if (st)
-        return st;
     try {
-        db->wr->delete_document(std::string(term, len));
-        return KB_OK;
+        std::string t(term, len);
+        return kb__write(db, "deleting documents",
+                         [t](Xapian::WritableDatabase &w) { w.delete_document(t); });
     } catch (...) {
         return kb__map_exception(&db->error, "deleting documents");
     }
@@ -187,6 +187,8 @@ extern "C" kb_status kb_db_delete_by_term(kb_db *db, const char *term,
 extern "C" kb_status kb_db_clear(kb_db *db) noexcept
 {
     kb_status st = kb__need_writer(db, "emptying the index");
+    if (!st)
+        st = kb__sync(db);
     if (st)
         return st;
     try {
@@ -216,12 +218,10 @@ extern "C" kb_status kb_db_clear(kb_db *db) noexcept
 extern "C" kb_status kb_db_set_meta(kb_db *db, const char *key,
                                     const char *value, size_t len) noexcept
 {
-    kb_status st = kb__need_writer(db, "setting metadata");
-    if (st)
-        return st;
     try {
-        db->wr->set_metadata(key, std::string(value, len));
-        return KB_OK;
+        std::string k(key), v(value, len);
+        return kb__write(db, "setting metadata",
+                         [k, v](Xapian::WritableDatabase &w) { w.set_metadata(k, v); });
     } catch (...) {
         return kb__map_exception(&db->error, "setting metadata");
     }
@@ -231,6 +231,8 @@ extern "C" kb_status kb_db_get_meta(kb_db *db, const char *key, char **value,
                                     size_t *len) noexcept
 {
     *value = nullptr;
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         std::string v = db->rd->get_metadata(key);
         *value = kb__dup(v);
@@ -247,6 +249,8 @@ extern "C" kb_status kb_db_get_meta(kb_db *db, const char *key, char **value,
 extern "C" kb_status kb_db_each_meta(kb_db *db, const char *prefix,
                                      kb_meta_fn fn, void *ctx) noexcept
 {
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         for (auto it = db->rd->metadata_keys_begin(prefix);
              it != db->rd->metadata_keys_end(prefix); ++it) {
@@ -265,6 +269,8 @@ extern "C" kb_status kb_db_each_meta(kb_db *db, const char *prefix,
 extern "C" kb_status kb_db_each_doc(kb_db *db, const char *term, size_t len,
                                     kb_doc_fn fn, void *ctx) noexcept
 {
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         std::string t(term ? term : "", term ? len : 0);
         for (auto it = db->rd->postlist_begin(t); it != db->rd->postlist_end(t); ++it) {
@@ -281,6 +287,8 @@ extern "C" kb_status kb_db_each_doc(kb_db *db, const char *term, size_t len,
 
 extern "C" kb_status kb_db_doc_count(kb_db *db, unsigned *out) noexcept
 {
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         *out = db->rd->get_doccount();
         return KB_OK;
@@ -292,6 +300,8 @@ extern "C" kb_status kb_db_doc_count(kb_db *db, unsigned *out) noexcept
 extern "C" kb_status kb_db_term_freq(kb_db *db, const char *term, size_t len,
                                      unsigned *out) noexcept
 {
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         *out = db->rd->get_termfreq(std::string(term, len));
         return KB_OK;

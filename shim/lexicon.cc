@@ -32,8 +32,9 @@ extern "C" kb_status kb_db_add_spelling(kb_db *db, const char *word, size_t len,
     if (freq == 0)
         return KB_OK;
     try {
-        db->wr->add_spelling(std::string(word, len), freq);
-        return KB_OK;
+        std::string w(word, len);
+        return kb__write(db, "adding a spelling",
+                         [w, freq](Xapian::WritableDatabase &d) { d.add_spelling(w, freq); });
     } catch (...) {
         return kb__map_exception(&db->error, "adding a spelling");
     }
@@ -42,12 +43,11 @@ extern "C" kb_status kb_db_add_spelling(kb_db *db, const char *word, size_t len,
 extern "C" kb_status kb_db_remove_spelling(kb_db *db, const char *word, size_t len,
                                            unsigned freq) noexcept
 {
-    kb_status st = kb__need_writer(db, "removing a spelling");
-    if (st)
-        return st;
     try {
-        db->wr->remove_spelling(std::string(word, len), freq);
-        return KB_OK;
+        std::string w(word, len);
+        return kb__write(db, "removing a spelling", [w, freq](Xapian::WritableDatabase &d) {
+            d.remove_spelling(w, freq);
+        });
     } catch (...) {
         return kb__map_exception(&db->error, "removing a spelling");
     }
@@ -57,6 +57,8 @@ extern "C" kb_status kb_db_spelling_freq(kb_db *db, const char *word, size_t len
                                          unsigned *out) noexcept
 {
     *out = 0;
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         std::string w(word, len);
         // Xapian 1.4 has no public get_spelling_frequency: the word list's
@@ -78,6 +80,8 @@ extern "C" kb_status kb_db_spelling_suggest(kb_db *db, const char *word, size_t 
                                             unsigned max_edits, char **out) noexcept
 {
     *out = nullptr;
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         std::string w(word, len);
         std::string s =
@@ -107,8 +111,9 @@ extern "C" kb_status kb_db_add_synonym(kb_db *db, const char *key, size_t key_le
     if (value_len > KB_SYNONYM_MAX)
         return too_long(db, "adding a synonym: value", value_len, KB_SYNONYM_MAX);
     try {
-        db->wr->add_synonym(std::string(key, key_len), std::string(value, value_len));
-        return KB_OK;
+        std::string k(key, key_len), v(value, value_len);
+        return kb__write(db, "adding a synonym",
+                         [k, v](Xapian::WritableDatabase &d) { d.add_synonym(k, v); });
     } catch (...) {
         return kb__map_exception(&db->error, "adding a synonym");
     }
@@ -117,6 +122,8 @@ extern "C" kb_status kb_db_add_synonym(kb_db *db, const char *key, size_t key_le
 extern "C" kb_status kb_db_clear_synonyms(kb_db *db) noexcept
 {
     kb_status st = kb__need_writer(db, "clearing synonyms");
+    if (!st)
+        st = kb__sync(db);
     if (st)
         return st;
     try {
@@ -142,6 +149,8 @@ static void values_of(const Xapian::Database &d, const std::string &key, pairs *
 extern "C" kb_status kb_db_each_synonym(kb_db *db, const char *key, size_t key_len,
                                         kb_synonym_fn fn, void *ctx) noexcept
 {
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         pairs all = kb__retry(db, [&] {
             pairs p;

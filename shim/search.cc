@@ -96,6 +96,8 @@ extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25
                                   size_t max, kb_results **out) noexcept
 {
     *out = nullptr;
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         std::unique_ptr<kb_results> res(new kb_results);
         Xapian::Query query = build(q, false);
@@ -113,6 +115,8 @@ extern "C" kb_status kb_db_weigh(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
                                  unsigned docid, double *weight) noexcept
 {
     *weight = 0;
+    if (kb_status st = kb__sync(db))
+        return st;
     try {
         only_doc decider(docid);
         Xapian::MSet mset = top(db, build(q, false), bm25, 1, &decider);

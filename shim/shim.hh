@@ -3,15 +3,21 @@
 #ifndef KBSEARCH_SHIM_HH
 #define KBSEARCH_SHIM_HH
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <xapian.h>
 
 #include "kbsearch/index.h"
 
+struct kb_writer; // writer.cc
+
 struct kb_db {
+    kb_db();
+    ~kb_db();
     std::unique_ptr<Xapian::Database> rd;     // reader, or the writer below
     Xapian::WritableDatabase *wr = nullptr;   // same object when writable
+    std::unique_ptr<kb_writer> behind;        // kb_db_write_behind's thread
     std::string path;
     std::string error;                        // kb_db_last_error
 };
@@ -24,6 +30,41 @@ kb_status kb__map_exception(std::string *msg, const char *context) noexcept;
 // KB_OK for a writer; otherwise KB_ERR_INVALID with "<what>: ... read-only"
 // in db->error.
 kb_status kb__need_writer(kb_db *db, const char *what) noexcept;
+
+// A change to a writer, run now or by the write-behind thread.
+using kb__change = std::function<void(Xapian::WritableDatabase &)>;
+
+// Queues a change for the write-behind thread; its failure, or an earlier
+// one's, comes back from a later call.  `what` (static) names it.
+kb_status kb__queue(kb_db *db, const char *what, kb__change fn) noexcept;
+
+// Waits until every queued change is applied; every call that reads the
+// index, or writes it other than through kb__write, does this first, so
+// that it sees the changes made before it.  Returns the first failure of
+// a queued change (its message in db->error), or KB_OK; at once without
+// write-behind.
+kb_status kb__sync(kb_db *db) noexcept;
+
+// Ends the write-behind thread, dropping what it has not applied yet.
+void kb__stop_writer(kb_db *db) noexcept;
+
+// Applies fn to a writer: now, or queued under write-behind.  `what`
+// (static) names the change in an error message.
+template <class F>
+kb_status kb__write(kb_db *db, const char *what, F fn) noexcept
+{
+    kb_status st = kb__need_writer(db, what);
+    if (st)
+        return st;
+    try {
+        if (db->behind)
+            return kb__queue(db, what, kb__change(std::move(fn)));
+        fn(*db->wr);
+        return KB_OK;
+    } catch (...) {
+        return kb__map_exception(&db->error, what);
+    }
+}
 
 // A malloc'd, NUL-terminated copy of s (which may hold NULs); NULL when
 // out of memory.

@@ -1373,3 +1373,67 @@ Test(shim, status_strings)
     cr_assert_not_null(kb_status_str((kb_status)999));
     cr_assert_gt(strlen(kb_status_str((kb_status)999)), 0);
 }
+
+/* Enough documents to fill several of the writer's batches, so that the
+ * caller waits for room as well as for the queue to empty. */
+Test(shim, write_behind_applies_changes_in_order)
+{
+    kb_db *w = open_db(KB_DB_WRITE);
+    cr_assert_eq(kb_db_write_behind(w), KB_OK);
+    char file[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(file, sizeof file, "f%d.txt", i % 10);
+        add_doc(w, file, i % 2 ? "odd words" : "even words", "D");
+    }
+    cr_assert_eq(kb_db_delete_by_term(w, "Pf3.txt", 7), KB_OK);
+    add_doc(w, "f3.txt", "odd again", "D");
+    cr_assert_eq(kb_db_set_meta(w, "K:last", "yes", 3), KB_OK);
+    cr_assert_eq(kb_db_add_spelling(w, "words", 5, 2), KB_OK);
+    /* Reads wait for what was queued before them. */
+    cr_assert_eq(doc_count(w), 901);
+    cr_assert_eq(term_freq(w, "Pf3.txt"), 1);
+    char *v = NULL;
+    cr_assert_eq(kb_db_get_meta(w, "K:last", &v, NULL), KB_OK);
+    cr_assert_str_eq(v, "yes");
+    free(v);
+    cr_assert_eq(kb_db_commit(w), KB_OK, "%s", kb_db_last_error(w));
+    add_doc(w, "late.txt", "after the commit", "L");
+    kb_db_close(w); /* drops the queued, uncommitted document */
+
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(doc_count(r), 901);
+    cr_assert_eq(term_freq(r, "odd"), 401); /* f3.txt held 100 odd ones */
+    cr_assert_eq(spelling_freq(r, "words"), 2);
+    kb_db_close(r);
+}
+
+/* A change that fails in the writer's thread is reported by a later call,
+ * and nothing queued after it reaches the index. */
+Test(shim, write_behind_failure_stops_the_batch)
+{
+    populate();
+    kb_db *w = open_db(KB_DB_WRITE);
+    cr_assert_eq(kb_db_write_behind(w), KB_OK);
+    add_doc(w, "c.txt", "before the failure", "C1");
+    cr_assert_eq(kb_db_set_meta(w, "", "x", 1), KB_OK); /* Xapian refuses an empty key */
+    kb_status st = kb_db_delete_by_term(w, "Pa.txt", 6);
+    cr_assert(st == KB_OK || st == KB_ERR_INVALID);
+    cr_assert_eq(kb_db_commit(w), KB_ERR_INVALID);
+    cr_assert(strstr(kb_db_last_error(w), "setting metadata"), "%s", kb_db_last_error(w));
+    cr_assert_eq(kb_db_commit(w), KB_ERR_INVALID, "the failure is sticky");
+    kb_db_close(w);
+
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(doc_count(r), 4);
+    cr_assert_eq(term_freq(r, "failure"), 0);
+    cr_assert_eq(term_freq(r, "Pa.txt"), 2);
+    kb_db_close(r);
+}
+
+Test(shim, write_behind_needs_a_writer)
+{
+    populate();
+    kb_db *r = open_db(KB_DB_READ);
+    cr_assert_eq(kb_db_write_behind(r), KB_ERR_INVALID);
+    kb_db_close(r);
+}

@@ -63,6 +63,18 @@ KB_API kb_status kb_db_commit(kb_db *db) KB_NOEXCEPT;
 /* Catches a reader up with the latest commit (after KB_ERR_MODIFIED). */
 KB_API kb_status kb_db_reopen(kb_db *db) KB_NOEXCEPT;
 
+/* Lets a writer's changes run behind the caller: from now on adding and
+ * deleting documents, setting metadata and adding or removing spellings
+ * and synonyms are queued for a thread of the handle's own and return at
+ * once, so the caller prepares the next document while Xapian writes the
+ * last (Xapian's writer uses one core).  Every other call on `db` first
+ * waits for the queue to empty, so it sees every change made before it.
+ * A queued change that fails is reported, with its message, by the next
+ * call on `db` (kb_db_commit at the latest), and nothing queued after it
+ * is applied.  Use the handle from one thread only.  KB_ERR_INVALID on a
+ * reader; KB_ERR_NOMEM if the thread cannot start. */
+KB_API kb_status kb_db_write_behind(kb_db *db) KB_NOEXCEPT;
+
 /* --- documents --------------------------------------------------------- */
 
 /* A document being built; free it with kb_doc_free after adding it. */
@@ -81,8 +93,10 @@ KB_API kb_status kb_doc_add_term(kb_doc *doc, const char *term, size_t len,
 /* Sets the stored payload returned with each result (copied). */
 KB_API kb_status kb_doc_set_data(kb_doc *doc, const void *data, size_t len) KB_NOEXCEPT;
 
-/* Adds `doc` to the index (pending until kb_db_commit). */
-KB_API kb_status kb_db_add_doc(kb_db *db, const kb_doc *doc) KB_NOEXCEPT;
+/* Adds `doc` to the index (pending until kb_db_commit).  The document's
+ * content moves into the index: `doc` is left empty, to be freed or
+ * filled again. */
+KB_API kb_status kb_db_add_doc(kb_db *db, kb_doc *doc) KB_NOEXCEPT;
 
 /* Deletes every document that has `term` (pending until commit). */
 KB_API kb_status kb_db_delete_by_term(kb_db *db, const char *term, size_t len) KB_NOEXCEPT;

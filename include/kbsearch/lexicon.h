@@ -15,6 +15,7 @@
 #ifndef KBSEARCH_LEXICON_H
 #define KBSEARCH_LEXICON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "kbsearch/index.h"
 #include "kbsearch/status.h"
@@ -52,9 +53,11 @@ kb_status kb_lexicon_flush(kb_lexicon *lx, int sign);
 kb_status kb_lexicon_forget(kb_lexicon *lx, const char *term, size_t len);
 
 /* Records the acronym definitions of file `rel`'s text (replacing the
- * earlier ones); text NULL removes them (the file is gone). */
+ * earlier ones); text NULL removes them (the file is gone).  Only a file
+ * `indexed_before` can have definitions recorded, so only then are they
+ * read back to compare (a read waits for the index's queued writes). */
 kb_status kb_lexicon_file_acronyms(kb_lexicon *lx, const char *rel, const char *text,
-                                   size_t len);
+                                   size_t len, bool indexed_before);
 
 /* Rebuilds the synonym table if a file's definitions changed during this
  * run or the user's file at `user_file` (may not exist) differs from the
