@@ -50,7 +50,7 @@ static const char usage[] =
     "                       default 64M; 0: no limit); a larger file's first\n"
     "                       part is indexed, with a warning\n"
     "      --commit-mb MB   commit the index every MB megabytes of text read\n"
-    "                       (default 32): an interrupted run loses at most that\n"
+    "                       (default 8): an interrupted run loses at most that\n"
     "      --keep-boilerplate  mark no passage as page chrome (menus, footers,\n"
     "                       share bars...): all of them show in results.\n"
     "                       Give it on every run: a run with the other\n"
