@@ -975,7 +975,7 @@ static int run(indexer *ix, const char *root, const char *db_path)
     else if (!rc)
         rc = finish(ix);
     if (!check && (!rc || rc == KB_ERR_INTERRUPTED)) { /* what is complete is kept */
-        if ((st = kb_db_commit(ix->db)))
+        if ((st = kb_db_commit(ix->db)) || (st = kb_db_sync(ix->db)))
             rc = fail(ix, st, "committing the index", NULL);
     }
     ix->progress.phase = KB_PHASE_DONE;

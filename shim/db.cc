@@ -80,18 +80,15 @@ kb_status kb__need_writer(kb_db *db, const char *what) noexcept
 
 extern "C" kb_status kb_db_commit(kb_db *db) noexcept
 {
-    kb_status st = kb__need_writer(db, "committing");
-    if (!st)
-        st = kb__sync(db);
-    if (st)
-        return st;
-    try {
-        db->wr->commit_transaction();
-        db->wr->begin_transaction(true);
-        return KB_OK;
-    } catch (...) {
-        return kb__map_exception(&db->error, "committing");
-    }
+    return kb__write(db, "committing", [](Xapian::WritableDatabase &w) {
+        w.commit_transaction();
+        w.begin_transaction(true);
+    });
+}
+
+extern "C" kb_status kb_db_sync(kb_db *db) noexcept
+{
+    return kb__sync(db);
 }
 
 extern "C" kb_status kb_db_reopen(kb_db *db) noexcept

@@ -57,18 +57,26 @@ KB_API void kb_db_close(kb_db *db) KB_NOEXCEPT;
 KB_API const char *kb_db_last_error(const kb_db *db) KB_NOEXCEPT;
 
 /* Makes every change since the last commit durable, atomically: a reader
- * or a crash sees all of it or none of it. */
+ * or a crash sees all of it or none of it.  Under write-behind (below) the
+ * commit is queued like a change: it has happened once kb_db_sync, or any
+ * call that waits for the queue, returns KB_OK. */
 KB_API kb_status kb_db_commit(kb_db *db) KB_NOEXCEPT;
+
+/* Waits until every queued change and commit has been applied; returns the
+ * first failure among them (its message in kb_db_last_error), else KB_OK.
+ * KB_OK at once without write-behind. */
+KB_API kb_status kb_db_sync(kb_db *db) KB_NOEXCEPT;
 
 /* Catches a reader up with the latest commit (after KB_ERR_MODIFIED). */
 KB_API kb_status kb_db_reopen(kb_db *db) KB_NOEXCEPT;
 
 /* Lets a writer's changes run behind the caller: from now on adding and
- * deleting documents, setting metadata and adding or removing spellings
- * and synonyms are queued for a thread of the handle's own and return at
- * once, so the caller prepares the next document while Xapian writes the
- * last (Xapian's writer uses one core).  Every other call on `db` first
- * waits for the queue to empty, so it sees every change made before it.
+ * deleting documents, setting metadata, adding or removing spellings and
+ * synonyms, and commits are queued for a thread of the handle's own and
+ * return at once, so the caller prepares the next document while Xapian
+ * writes the last (Xapian's writer uses one core).  Every other call on
+ * `db` first waits for the queue to empty, so it sees every change made
+ * before it; kb_db_close drops what is still queued.
  * A queued change that fails is reported, with its message, by the next
  * call on `db` (kb_db_commit at the latest), and nothing queued after it
  * is applied.  Use the handle from one thread only.  KB_ERR_INVALID on a
