@@ -15,11 +15,12 @@ kb_str kb_trim(kb_str t)
 unsigned kb_count_words(kb_str t)
 {
     unsigned n = 0;
-    bool in_word = false;
-    for (size_t i = 0; i < t.n; i++) {
-        bool word = !kb_is_space(t.p[i]);
-        n += word && !in_word;
-        in_word = word;
+    for (size_t i = 0; i < t.n;) {
+        while (i < t.n && kb_is_space(t.p[i]))
+            i++;
+        n += i < t.n;
+        while (i < t.n && !kb_is_space(t.p[i]))
+            i++;
     }
     return n;
 }
