@@ -3,6 +3,7 @@
 #include "kbsearch/boilerplate.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,16 +51,32 @@ typedef struct {
                          not mostly links */
 } passage_info;
 
-static bool has(kb_str t, const char *needle)
+/* Where `needle` (two bytes or more) first occurs in [p, end), or NULL.
+ * memchr finds the candidates for its first byte: glibc's memmem builds a
+ * shift table on every call, which costs more than the short lines
+ * searched here. */
+static const char *find(const char *p, const char *end, const char *needle)
 {
-    return memmem(t.p, t.n, needle, strlen(needle)) != NULL;
+    size_t k = strlen(needle);
+    for (; end - p >= (ptrdiff_t)k && (p = memchr(p, needle[0], (size_t)(end - p) - k + 1)); p++)
+        if (memcmp(p + 1, needle + 1, k - 1) == 0)
+            return p;
+    return NULL;
 }
 
+static bool has(kb_str t, const char *needle)
+{
+    return find(t.p, t.p + t.n, needle) != NULL;
+}
+
+/* Does the ASCII-case-insensitive `needle` (lower case, starting with a
+ * letter) occur in t?  Its first letter is tested before strncasecmp is
+ * called: this runs at every byte of every line. */
 static bool contains_ci(kb_str t, const char *needle)
 {
     size_t k = strlen(needle);
     for (size_t i = 0; i + k <= t.n; i++)
-        if (strncasecmp(t.p + i, needle, k) == 0)
+        if ((t.p[i] | 0x20) == needle[0] && strncasecmp(t.p + i, needle, k) == 0)
             return true;
     return false;
 }
@@ -69,7 +86,7 @@ static bool copyright_year(kb_str t)
 {
     static const char word[] = "copyright";
     for (size_t i = 0; i + sizeof word - 1 <= t.n; i++) {
-        if (strncasecmp(t.p + i, word, sizeof word - 1) != 0)
+        if ((t.p[i] | 0x20) != word[0] || strncasecmp(t.p + i, word, sizeof word - 1) != 0)
             continue;
         size_t k = i + sizeof word - 1;
         while (k < t.n && (kb_is_space(t.p[k]) || strchr("(cC)", t.p[k])))
@@ -89,27 +106,45 @@ static bool copyright_year(kb_str t)
 
 /* A hash of the line's letters and digits, lower-cased, so that lines
  * differing only in spacing, punctuation or case compare equal; 0 when
- * there are none. */
+ * there are none.  ASCII is told without utf8proc (its only letters,
+ * marks and numbers are A-Z, a-z, 0-9), and the code points are hashed
+ * a batch at a time (kb_hash64_add takes its input piece by piece). */
 static uint64_t line_key(kb_str t)
 {
     uint64_t h = KB_HASH64_INIT;
     bool any = false;
+    utf8proc_int32_t batch[32];
+    size_t nb = 0;
     for (size_t i = 0; i < t.n;) {
-        utf8proc_int32_t cp;
-        utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t.p + i,
-                                              (utf8proc_ssize_t)(t.n - i), &cp);
-        if (k <= 0) {
+        utf8proc_int32_t cp = (unsigned char)t.p[i];
+        if (cp < 0x80) {
             i++;
-            continue;
+            if (cp >= 'A' && cp <= 'Z')
+                cp += 'a' - 'A';
+            else if (!(cp >= 'a' && cp <= 'z') && !(cp >= '0' && cp <= '9'))
+                continue;
+        } else {
+            utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)t.p + i,
+                                                  (utf8proc_ssize_t)(t.n - i), &cp);
+            if (k <= 0) {
+                i++;
+                continue;
+            }
+            i += (size_t)k;
+            utf8proc_category_t c = utf8proc_category(cp);
+            if (c < UTF8PROC_CATEGORY_LU || c > UTF8PROC_CATEGORY_NO)
+                continue; /* letters (L*), marks (M*) and numbers (N*) only */
+            cp = utf8proc_tolower(cp);
         }
-        i += (size_t)k;
-        utf8proc_category_t c = utf8proc_category(cp);
-        if (c < UTF8PROC_CATEGORY_LU || c > UTF8PROC_CATEGORY_NO)
-            continue; /* letters (L*), marks (M*) and numbers (N*) only */
-        cp = utf8proc_tolower(cp);
-        h = kb_hash64_add(h, &cp, sizeof cp);
+        batch[nb++] = cp;
         any = true;
+        if (nb == sizeof batch / sizeof *batch) {
+            h = kb_hash64_add(h, batch, sizeof batch);
+            nb = 0;
+        }
     }
+    if (nb)
+        h = kb_hash64_add(h, batch, nb * sizeof *batch);
     return any ? h : 0;
 }
 
@@ -120,8 +155,8 @@ static void describe_line(line_info *l, kb_str raw)
     l->ends = kb_ends_sentence(l->t);
     l->seps = kb_count_separators(l->t);
     l->linky = has(l->t, "](") || has(l->t, "://") || has(l->t, "www.") || l->seps >= 2;
-    for (const char *p = l->t.p, *end = l->t.p + l->t.n;
-         (p = memmem(p, (size_t)(end - p), "](", 2)) != NULL; p += 2)
+    for (const char *p = l->t.p, *end = l->t.p + l->t.n; (p = find(p, end, "](")) != NULL;
+         p += 2)
         l->links++;
     if (l->seps >= 2 && l->seps + 1 > l->links)
         l->links = l->seps + 1;
@@ -131,52 +166,62 @@ static void describe_line(line_info *l, kb_str raw)
     l->key = line_key(l->t);
 }
 
+/* A line key and how many lines have it. */
 typedef struct {
-    uint64_t key;
-    unsigned line;
-} keyed;
+    uint64_t key; /* 0: an empty slot (no line has key 0 here) */
+    unsigned count;
+} key_count;
 
-static int by_key(const void *a, const void *b)
+/* The slot of `key` in a table of `cap` slots (a power of two, never
+ * full): where it is, or the empty one where it goes. */
+static key_count *slot_of(key_count *table, size_t cap, uint64_t key)
 {
-    uint64_t x = ((const keyed *)a)->key, y = ((const keyed *)b)->key;
-    return x < y ? -1 : x > y;
+    size_t i = (size_t)key & (cap - 1);
+    while (table[i].key && table[i].key != key)
+        i = (i + 1) & (cap - 1);
+    return &table[i];
 }
 
-/* Marks lines whose key occurs more than once (the title's excepted). */
+/* Marks lines whose key occurs more than once (the title's excepted),
+ * counting keys in a hash table: sorting them cost a tenth of the
+ * detector's time. */
 static bool mark_repeats(line_info *lines, unsigned n, uint64_t title_key)
 {
-    keyed *k = malloc((n ? n : 1) * sizeof *k);
-    if (!k)
+    size_t cap = 16;
+    while (cap < 2 * (size_t)n)
+        cap *= 2;
+    key_count *table = calloc(cap, sizeof *table);
+    if (!table)
         return false;
-    unsigned m = 0;
     for (unsigned i = 0; i < n; i++)
-        if (lines[i].key && lines[i].key != title_key)
-            k[m++] = (keyed){lines[i].key, i};
-    qsort(k, m, sizeof *k, by_key);
-    for (unsigned i = 0; i < m; i++)
-        lines[k[i].line].repeated = (i > 0 && k[i - 1].key == k[i].key) ||
-                                    (i + 1 < m && k[i + 1].key == k[i].key);
-    free(k);
+        if (lines[i].key && lines[i].key != title_key) {
+            key_count *s = slot_of(table, cap, lines[i].key);
+            s->key = lines[i].key;
+            s->count++;
+        }
+    for (unsigned i = 0; i < n; i++)
+        lines[i].repeated = lines[i].key && lines[i].key != title_key &&
+                            slot_of(table, cap, lines[i].key)->count > 1;
+    free(table);
     return true;
 }
 
 static line_info *describe_lines(const char *text, size_t len, unsigned *count)
 {
     unsigned n = 1;
-    for (size_t i = 0; i < len; i++)
-        n += text[i] == '\n';
+    for (const char *p = text, *end = text + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        n++;
     line_info *lines = calloc(n, sizeof *lines);
     if (!lines)
         return NULL;
     size_t start = 0;
-    unsigned k = 0;
-    for (size_t i = 0; i <= len && k < n; i++) {
-        if (i < len && text[i] != '\n')
-            continue;
-        describe_line(&lines[k++], (kb_str){text + start, i - start});
-        start = i + 1;
+    for (unsigned k = 0; k < n; k++) {
+        const char *nl = start < len ? memchr(text + start, '\n', len - start) : NULL;
+        size_t stop = nl ? (size_t)(nl - text) : len;
+        describe_line(&lines[k], (kb_str){text + start, stop - start});
+        start = stop + 1;
     }
-    *count = k;
+    *count = n;
     return lines;
 }
 
@@ -221,8 +266,9 @@ static void describe_passage(passage_info *pi, const line_info *lines, unsigned 
         pi->legal |= l->legal;
     }
     pi->legal &= words <= LEGAL_MAX_WORDS;
-    pi->prose = words >= PROSE_WORDS && kb_count_sentences(body) > 0 &&
-                pi->words >= PROSE_WORDS_PER_LINE * pi->lines && 2 * pi->items <= pi->lines;
+    /* Counting sentences reads the whole body: it goes last. */
+    pi->prose = words >= PROSE_WORDS && pi->words >= PROSE_WORDS_PER_LINE * pi->lines &&
+                2 * pi->items <= pi->lines && kb_count_sentences(body) > 0;
     pi->anchor = pi->prose && !pi->legal && 2 * pi->linky <= pi->lines;
     if (pi->prose)
         pi->short_lines = 0;

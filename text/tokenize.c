@@ -48,9 +48,15 @@ void kb_tokenizer_free(kb_tokenizer *tk)
     free(tk);
 }
 
-static cpoint decode_at(const char *text, size_t len, size_t i)
+/* ASCII needs no decoder: most of the text in a knowledge base is ASCII,
+ * and this runs once per character. */
+static inline cpoint decode_at(const char *text, size_t len, size_t i)
 {
     cpoint c = {-1, i, 1};
+    if (i < len && !((unsigned char)text[i] & 0x80)) {
+        c.cp = (unsigned char)text[i];
+        return c;
+    }
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)text + i,
                                           (utf8proc_ssize_t)(len - i), &cp);
@@ -63,6 +69,8 @@ static cpoint decode_at(const char *text, size_t len, size_t i)
 
 static bool is_cjk(int32_t cp)
 {
+    if (cp < 0x1100) /* below every range: one test for Latin text */
+        return false;
     return (cp >= 0x4E00 && cp <= 0x9FFF)     /* CJK unified ideographs */
         || (cp >= 0x3400 && cp <= 0x4DBF)     /* extension A */
         || (cp >= 0x20000 && cp <= 0x3134F)   /* extensions B-G */
@@ -75,13 +83,30 @@ static bool is_cjk(int32_t cp)
         || (cp >= 0x3130 && cp <= 0x318F);    /* hangul compatibility jamo */
 }
 
-static bool is_word(int32_t cp)
+/* ASCII letters and digits, by table: told once or twice per byte. */
+static const bool ascii_word[128] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1,
+    ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1,
+    ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+    ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1,
+    ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1,
+    ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+    ['y'] = 1, ['z'] = 1,
+};
+
+/* Is cp an ASCII letter or digit? */
+static inline bool ascii_alnum(int32_t cp)
 {
-    if (cp < 0)
-        return false;
+    return cp >= 0 && cp < 0x80 && ascii_word[cp];
+}
+
+static inline bool is_word(int32_t cp)
+{
     if (cp < 0x80)
-        return (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z') ||
-               (cp >= '0' && cp <= '9');
+        return ascii_alnum(cp);
     switch (utf8proc_category(cp)) {
     case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
     case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
@@ -127,6 +152,16 @@ static bool is_diacritic(int32_t cp)
            (cp >= 0xFE20 && cp <= 0xFE2F);
 }
 
+/* Is there a CJK unified ideograph (U+4E00 to U+9FFF) at s?  Folding
+ * leaves them as they are: none has a decomposition or a case, and all
+ * are assigned (tested for every one against utf8proc 2.8).  Tokens hold
+ * only valid UTF-8, so the lead byte tells: E4 B8 80 to E9 BF BF. */
+static bool ideograph(const char *s, size_t n)
+{
+    unsigned char c = (unsigned char)s[0];
+    return n >= 3 && (c == 0xE4 ? (unsigned char)s[1] >= 0xB8 : c >= 0xE5 && c <= 0xE9);
+}
+
 /* Composes k code points in place (each has 4 bytes of room for its
  * UTF-8) and copies the bytes into *out, NUL-terminated. */
 static kb_status encode(utf8proc_int32_t *cps, size_t k, char **out, size_t *cap,
@@ -153,16 +188,24 @@ static kb_status fold(kb_tokenizer *tk, const char *s, size_t n, size_t *term_le
                       size_t *accent_len)
 {
     *accent_len = 0;
-    bool ascii = true;
-    for (size_t i = 0; i < n && ascii; i++)
-        ascii = !((unsigned char)s[i] & 0x80);
-    if (ascii) {
-        if (!kb_grow((void **)&tk->term, &tk->term_cap, n + 1, 1))
-            return KB_ERR_NOMEM;
-        for (size_t i = 0; i < n; i++) {
-            char c = s[i];
-            tk->term[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+    if (n + 1 > tk->term_cap && !kb_grow((void **)&tk->term, &tk->term_cap, n + 1, 1))
+        return KB_ERR_NOMEM;
+    /* Lower-cases while it is ASCII or CJK ideographs; any other
+     * character sends the word to utf8proc, which writes the whole term
+     * again. */
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80) {
+            tk->term[i++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+        } else if (ideograph(s + i, n - i)) {
+            memcpy(tk->term + i, s + i, 3);
+            i += 3;
+        } else {
+            break;
         }
+    }
+    if (i == n) {
         tk->term[n] = '\0';
         *term_len = n;
         return KB_OK;
@@ -409,20 +452,27 @@ static size_t percent_at(const char *text, size_t len, size_t i)
     return i + 3 <= len && memcmp(text + i, "\xef\xbc\x85", 3) == 0 ? 3 : 0;
 }
 
-/* A word made only of a number, [start,*i), whose bytes (commas dropped)
- * are the first raw_len of tk->raw: joins the thousands groups that follow it, emits it, then "percent"
- * for a '%' after it. */
-static int number(walk *w, size_t start, size_t *i, size_t raw_len)
+/* A word made only of a number, [start,*i), whose bytes without its
+ * commas are raw[0, raw_len): joins the thousands groups that follow it,
+ * emits it, then "percent" for a '%' after it. */
+static int number(walk *w, size_t start, size_t *i, const char *raw, size_t raw_len)
 {
     const char *text = w->text;
     size_t end = *i;
     bool short_group = raw_len <= 3;
     for (size_t k = 0; k < raw_len && short_group; k++)
-        short_group = ascii_digit(w->tk->raw[k]);
-    if (short_group && !continues_number(text, start)) {
-        size_t to = space_groups(text, w->len, end);
+        short_group = ascii_digit(raw[k]);
+    size_t to = short_group && !continues_number(text, start) ? space_groups(text, w->len, end)
+                                                             : end;
+    if (to > end) {
+        /* The groups are joined in tk->raw; the first one (three digits
+         * at most) waits aside, as raw may be tk->raw, which may move. */
+        char first[3];
+        memcpy(first, raw, raw_len);
         if (!kb_grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + (to - end), 1))
             return KB_ERR_NOMEM;
+        memcpy(w->tk->raw, first, raw_len);
+        raw = w->tk->raw;
         while (end < to) {
             end += group_space_at(text, w->len, end);
             memcpy(w->tk->raw + raw_len, text + end, 3);
@@ -430,7 +480,7 @@ static int number(walk *w, size_t start, size_t *i, size_t raw_len)
             end += 3;
         }
     }
-    int rc = emit(w, w->tk->raw, raw_len, start, end, w->pos++, KB_TOKEN_NUMBER);
+    int rc = emit(w, raw, raw_len, start, end, w->pos++, KB_TOKEN_NUMBER);
     size_t at = end + (percent_at(text, w->len, end) ? 0 : group_space_at(text, w->len, end));
     size_t n = percent_at(text, w->len, at);
     *i = n ? at + n : end;
@@ -455,21 +505,40 @@ static const char *amount(const char *suffix)
     }
 }
 
-/* A word or number starting at byte i. */
+/* A word or number starting at byte i.  Its raw bytes, before folding,
+ * are its bytes in the text without the commas of thousands groups, so
+ * only a word with such a comma is copied (to tk->raw). */
 static int word(walk *w, size_t *i)
 {
-    size_t start = *i, end = *i, raw_len = 0, at = *i;
+    size_t start = *i, at = *i, commas = 0;
     /* The word's longest prefix made of digits and of the '.' and ','
-     * that join them: [start,num_end), num_len bytes of tk->raw. */
-    size_t num_end = *i, num_len = 0;
+     * that join them: [start,num_end), holding num_commas commas. */
+    size_t num_end = *i, num_commas = 0;
     bool in_num = true;
     int32_t last = -1;
     while (at < w->len) {
+        unsigned char b = (unsigned char)w->text[at];
+        if (ascii_alnum(b)) {
+            /* The bulk of most words: the general case below, made short
+             * (ASCII digits sort before letters).  Past the number part,
+             * nothing changes until the run of ASCII letters and digits
+             * ends. */
+            if (in_num && b <= '9') {
+                num_end = at + 1;
+                num_commas = commas;
+            } else {
+                in_num = false;
+            }
+            at++;
+            while (!in_num && at < w->len && ascii_alnum((unsigned char)w->text[at]))
+                at++;
+            last = (unsigned char)w->text[at - 1];
+            continue;
+        }
         cpoint c = decode_at(w->text, w->len, at);
-        bool skip = false; /* a joiner kept out of the term */
-        if (is_word(c.cp)) {
-            /* part of the word */
-        } else if (last >= 0 && at + c.len < w->len) {
+        if (!is_word(c.cp)) {
+            if (last < 0 || at + c.len >= w->len)
+                break;
             cpoint next = decode_at(w->text, w->len, at + c.len);
             bool joins = false;
             if (is_apostrophe(c.cp))
@@ -484,36 +553,40 @@ static int word(walk *w, size_t *i)
                 joins = is_word(last) && is_word(next.cp);
             if (!joins)
                 break;
-            skip = c.cp == ',';
-        } else {
-            break;
-        }
-        if (!skip) {
-            if (!kb_grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len + c.len, 1))
-                return KB_ERR_NOMEM;
-            memcpy(w->tk->raw + raw_len, w->text + at, c.len);
-            raw_len += c.len;
+            commas += c.cp == ',';
         }
         if (in_num && is_digit(c.cp)) {
             num_end = at + c.len;
-            num_len = raw_len;
+            num_commas = commas;
         } else if (c.cp != '.' && c.cp != ',') {
             in_num = false;
         }
         last = c.cp;
         at += c.len;
-        end = at;
     }
+    size_t end = at;
     *i = end;
+    const char *raw = w->text + start;
+    size_t raw_len = end - start;
+    if (commas) {
+        /* Every ',' in the word joins a thousands group. */
+        if (!kb_grow((void **)&w->tk->raw, &w->tk->raw_cap, raw_len, 1))
+            return KB_ERR_NOMEM;
+        raw_len = 0;
+        for (size_t k = start; k < end; k++)
+            if (w->text[k] != ',')
+                w->tk->raw[raw_len++] = w->text[k];
+        raw = w->tk->raw;
+    }
     if (num_end == end)
-        return number(w, start, i, raw_len);
+        return number(w, start, i, raw, raw_len);
     const char *unit = num_end > start && end - num_end == 2 ? amount(w->text + num_end) : NULL;
     if (unit) {
-        int rc = emit(w, w->tk->raw, num_len, start, num_end, w->pos++, KB_TOKEN_NUMBER);
+        int rc = emit(w, raw, num_end - start - num_commas, start, num_end, w->pos++,
+                      KB_TOKEN_NUMBER);
         return rc ? rc : emit_term(w, unit, num_end, end);
     }
-    return emit(w, w->tk->raw, raw_len, start, end, w->pos++,
-                num_end > start ? KB_TOKEN_NUMBER : 0);
+    return emit(w, raw, raw_len, start, end, w->pos++, num_end > start ? KB_TOKEN_NUMBER : 0);
 }
 
 kb_status kb_tokenize(kb_tokenizer *tk, const char *text, size_t len,
@@ -523,6 +596,11 @@ kb_status kb_tokenize(kb_tokenizer *tk, const char *text, size_t len,
     size_t i = 0;
     int rc = 0;
     while (i < len && rc == 0) {
+        unsigned char b = (unsigned char)text[i];
+        if (b < 0x80 && !ascii_alnum(b)) {
+            i++; /* ASCII space or punctuation: most of what is between words */
+            continue;
+        }
         cpoint c = decode_at(text, len, i);
         if (c.cp >= 0 && is_cjk(c.cp)) {
             rc = cjk_run(&w, &i);
