@@ -100,8 +100,10 @@ static void run(kb_db *db, const Xapian::Query &query, const kb_bm25 *bm25,
     std::sort(by_docid.begin(), by_docid.end(), [&](size_t a, size_t b) {
         return res->items[a].docid < res->items[b].docid;
     });
-    for (size_t i : by_docid)
-        res->items[i].data = db->rd->get_document(res->items[i].docid, Xapian::DOC_ASSUME_VALID).get_data();
+    for (size_t i : by_docid) {
+        auto &item = res->items[i];
+        item.data = db->rd->get_document(item.docid, Xapian::DOC_ASSUME_VALID).get_data();
+    }
 }
 
 extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
