@@ -95,7 +95,9 @@ const kb_qnode *kb_matcher_leaf(const kb_matcher *m, size_t i)
 static int add_token(void *ctx, const kb_token *t)
 {
     kb_matcher *m = ctx;
-    if (!kb_grow((void **)&m->toks, &m->toks_cap, m->ntoks + 1, sizeof *m->toks))
+    /* Called per token of every candidate: kb_grow only when full. */
+    if (m->ntoks == m->toks_cap &&
+        !kb_grow((void **)&m->toks, &m->toks_cap, m->ntoks + 1, sizeof *m->toks))
         return KB_ERR_NOMEM;
     mtok *k = &m->toks[m->ntoks++];
     k->term = m->arena.len;
@@ -107,7 +109,8 @@ static int add_token(void *ctx, const kb_token *t)
     k->flags = t->flags;
     kb_buf_add(&m->arena, t->term, t->term_len);
     if (!(t->flags & KB_TOKEN_BIGRAM)) {
-        if (!kb_grow((void **)&m->words, &m->words_cap, m->nwords + 1, sizeof *m->words))
+        if (m->nwords == m->words_cap &&
+            !kb_grow((void **)&m->words, &m->words_cap, m->nwords + 1, sizeof *m->words))
             return KB_ERR_NOMEM;
         m->words[m->nwords++] = (kb_mtoken){t->start, t->end, t->pos};
     }
