@@ -643,16 +643,11 @@ static kb_status keep_matches(ranker *r, const kb_matches *mm, cand *c)
     return KB_OK;
 }
 
-/* Sets *out to the index of `path` in h->files, adding it (with its title
- * and the query's coverage of it) if new. */
-static kb_status file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, kb_matcher *m,
-                         const double *w, size_t *out)
+/* Adds the file at `path` to h->files, with its entry, title and the
+ * query's coverage of its title. */
+static kb_status add_file(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, kb_matcher *m,
+                          const double *w)
 {
-    for (size_t i = h->nfiles; i-- > 0;)
-        if (h->files[i].path.n == path.n && memcmp(h->files[i].path.p, path.p, path.n) == 0) {
-            *out = i;
-            return KB_OK;
-        }
     if (!kb_grow((void **)&h->files, cap, h->nfiles + 1, sizeof *h->files))
         return KB_ERR_NOMEM;
     file_info *f = &h->files[h->nfiles];
@@ -669,12 +664,46 @@ static kb_status file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, k
     kb_buf_free(&key);
     if (st)
         return st;
-    *out = h->nfiles++; /* counted now, so kb_hits_free frees its metadata */
+    h->nfiles++; /* counted now, so kb_hits_free frees its metadata */
     if (kb_file_entry_decode(f->meta, len, &f->entry) == KB_OK) {
         f->has_entry = true;
         f->title = f->entry.title;
     }
     return text_coverage(h->query, m, f->title, w, &f->in_title);
+}
+
+/* A candidate's path, to sort the candidates by. */
+typedef struct {
+    kb_str path;
+    size_t cand;
+} path_of;
+
+static int by_path(const void *a, const void *b)
+{
+    kb_str x = ((const path_of *)a)->path, y = ((const path_of *)b)->path;
+    int d = memcmp(x.p, y.p, x.n < y.n ? x.n : y.n);
+    return d ? d : (x.n > y.n) - (x.n < y.n);
+}
+
+/* Looks up each candidate's file once, and sets its cand.file.  In path
+ * order: the index stores the file entries in that order, so neighbours
+ * share the blocks just read. */
+static kb_status find_files(ranker *rk, const kb_record *recs, cand *c, size_t n)
+{
+    path_of *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return KB_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        order[i] = (path_of){recs[i].path, i};
+    qsort(order, n, sizeof *order, by_path);
+    kb_status st = KB_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        if (i == 0 || by_path(&order[i - 1], &order[i]) != 0)
+            st = add_file(rk->s, rk->h, &rk->fcap, order[i].path, rk->m, rk->w);
+        c[order[i].cand].file = rk->h->nfiles - 1;
+    }
+    free(order);
+    return st;
 }
 
 static bool same_path(const cand *a, const cand *b)
@@ -756,18 +785,15 @@ static bool all_phrases(const kb_matcher *m, const kb_matches *mm)
     return true;
 }
 
-/* Scores candidate i from its record (everything but the file factor). */
-static kb_status score_passage(ranker *rk, size_t i, cand *c)
+/* Scores candidate i from its record (everything but the file factor);
+ * its file is known (find_files). */
+static kb_status score_passage(ranker *rk, size_t i, const kb_record *rec, cand *c)
 {
     kb_hits *h = rk->h;
     kb_result r;
-    kb_record rec;
     kb_matches mm;
     kb_results_get(h->results, i, &r);
-    if (kb_record_decode(r.data, r.data_len, &rec) != KB_OK)
-        return set_error(rk->s, KB_ERR_CORRUPT, "%s", "a passage record in the index is damaged: "
-                                                      "remove the index folder and run kbindex");
-    kb_status st = kb_match(rk->m, rec.text.p, rec.text.n, &mm);
+    kb_status st = kb_match(rk->m, rec->text.p, rec->text.n, &mm);
     if (!st)
         st = keep_matches(rk, &mm, c);
     if (st)
@@ -778,10 +804,9 @@ static kb_status score_passage(ranker *rk, size_t i, cand *c)
     e->coverage = kb_coverage(h->query, &mm, rk->w);
     e->proximity = kb_proximity(&mm, nleaves, rk->scratch);
     e->phrases = all_phrases(rk->m, &mm);
-    size_t f = 0;
+    size_t f = c->file;
     double in_heading = 0;
-    if ((st = file_of(rk->s, h, &rk->fcap, rec.path, rk->m, rk->w, &f)) ||
-        (st = heading_coverage(rk, rec.heading, &in_heading)))
+    if ((st = heading_coverage(rk, rec->heading, &in_heading)))
         return st;
     double in_title = h->files[f].in_title;
     e->heading = in_heading > in_title ? in_heading : in_title;
@@ -789,17 +814,16 @@ static kb_status score_passage(ranker *rk, size_t i, cand *c)
     e->proximity_factor = 1 + KB_PROXIMITY_WEIGHT * e->proximity;
     e->heading_factor = 1 + KB_HEADING_WEIGHT * e->heading;
     e->passage = e->bm25 * e->coverage_factor * e->proximity_factor * e->heading_factor;
-    if (!rec.is_chrome)
+    if (!rec->is_chrome)
         h->files[f].evidence += e->passage;
     c->index = i;
     c->docid = r.docid;
-    c->path = rec.path;
-    c->lines[0] = rec.line_start;
-    c->lines[1] = rec.line_end;
-    c->content = rec.content;
+    c->path = rec->path;
+    c->lines[0] = rec->line_start;
+    c->lines[1] = rec->line_end;
+    c->content = rec->content;
     c->copy_of = SIZE_MAX;
-    c->chrome = rec.is_chrome;
-    c->file = f;
+    c->chrome = rec->is_chrome;
     return KB_OK;
 }
 
@@ -869,11 +893,21 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
 {
     size_t n = kb_results_count(h->results), nleaves = kb_matcher_leaf_count(m);
     cand *c = calloc(n ? n : 1, sizeof *c);
+    kb_record *recs = calloc(n ? n : 1, sizeof *recs);
     ranker rk = {.s = s, .h = h, .m = m, .w = calloc(nleaves ? nleaves : 1, sizeof *rk.w),
                  .scratch = calloc(nleaves ? nleaves : 1, sizeof *rk.scratch)};
-    kb_status st = !c || !rk.w || !rk.scratch ? KB_ERR_NOMEM : leaf_weights(s, m, rk.w);
+    kb_status st = !c || !recs || !rk.w || !rk.scratch ? KB_ERR_NOMEM : leaf_weights(s, m, rk.w);
+    for (size_t i = 0; i < n && !st; i++) {
+        kb_result r;
+        kb_results_get(h->results, i, &r);
+        if (kb_record_decode(r.data, r.data_len, &recs[i]) != KB_OK)
+            st = set_error(s, KB_ERR_CORRUPT, "%s", "a passage record in the index is damaged: "
+                                                    "remove the index folder and run kbindex");
+    }
+    if (!st)
+        st = find_files(&rk, recs, c, n);
     for (size_t i = 0; i < n && !st; i++)
-        st = score_passage(&rk, i, &c[i]);
+        st = score_passage(&rk, i, &recs[i], &c[i]);
     if (!st && opts->explain)
         st = leaf_labels(h, m);
     size_t keep = 0;
@@ -891,11 +925,9 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
         st = kb_freshness_new(s->root, &h->fresh);
     for (size_t i = 0; i < h->n && !st; i++) {
         kb_hit *hit = &h->hits[i];
-        kb_result r;
         kb_matches mm = {rk.spans + c[i].spans_at, c[i].nspans, rk.tokens + c[i].tokens_at,
                          c[i].ntokens, NULL};
-        kb_results_get(h->results, c[i].index, &r);
-        kb_record_decode(r.data, r.data_len, &hit->rec);
+        hit->rec = recs[c[i].index];
         const file_info *f = &h->files[c[i].file];
         st = kb_freshness_check(h->fresh, f->has_entry ? &f->entry : NULL, &hit->rec,
                                 &hit->state, &hit->now);
@@ -912,6 +944,7 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
             st = explain_hit(s, h, m, &c[i], hit);
     }
     free(c);
+    free(recs);
     free(rk.w);
     free(rk.scratch);
     free(rk.headings);
