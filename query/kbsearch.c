@@ -309,6 +309,10 @@ static void run_batch(kb_searcher *s, const char *db_path, kb_printer *pr, const
     size_t nworkers = kb_pool_cpus();
     if (nworkers > MAX_WORKERS)
         nworkers = MAX_WORKERS;
+    /* Someone typing queries wants each answer before typing the next:
+     * workers would read ahead, waiting for lines not yet typed. */
+    if (isatty(fileno(b.in)))
+        nworkers = 1;
     /* A worker whose searcher cannot be opened is simply not started. */
     for (size_t w = 1; w < nworkers; w++)
         if (kb_searcher_open(db_path, &b.searchers[w], NULL) != KB_OK)
