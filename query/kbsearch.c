@@ -9,6 +9,7 @@
 
 #include "../cli/cli.h"
 #include "kbsearch/buf.h"
+#include "kbsearch/pool.h"
 #include "kbsearch/printer.h"
 #include "kbsearch/search.h"
 
@@ -53,7 +54,8 @@ static const char usage[] =
     "      --batch FILE      run one query per line of FILE ('-': stdin), as\n"
     "                        QID<TAB>QUERY or a bare QUERY (its QID is the line\n"
     "                        number); blank lines and lines starting with # are\n"
-    "                        skipped; the index is opened once\n"
+    "                        skipped; queries run on up to 8 CPUs at once (the\n"
+    "                        index opened once per CPU) and print in input order\n"
     "      --all             include passages kbindex judged page chrome (menus,\n"
     "                        footers, share bars: see kbindex --show-boilerplate),\n"
     "                        ranked after all the others\n"
@@ -127,104 +129,207 @@ static void say_correction(void *ctx, const kb_qnode *leaf)
                     "as typed)", leaf->terms[0].term, leaf->corrected_from);
 }
 
-/* --explain-query: the query as read, on stdout; nothing is searched. */
-static void describe_query(kb_searcher *s, const options *o, const kb_search_opts *so,
-                           const char *qid, const char *text, outcome *res)
+/* One query and what searching it gave. */
+typedef struct {
+    char *line;        /* owned: the batch line or the command line's words */
+    const char *qid;   /* points into line or number */
+    const char *text;  /* points into line */
+    char number[24];   /* the QID when the line has none */
+    kb_status st;
+    kb_hits *hits;     /* what kb_search found */
+    kb_buf described;  /* --explain-query: the query in words */
+    kb_buf error;      /* the searcher's message when st is not KB_OK */
+    double ms;         /* time spent searching */
+} query_job;
+
+static void free_job(query_job *q)
 {
-    kb_buf b = KB_BUF_INIT;
-    if (o->batch)
-        kb_buf_printf(&b, "query %s: %s\n", qid, text);
-    kb_status st = kb_search_describe(s, text, strlen(text), so, &b);
-    if (st) {
-        kb_cli_diag("kbsearch", o->batch ? qid : "query", "%s", kb_searcher_last_error(s));
+    free(q->line);
+    kb_hits_free(q->hits);
+    kb_buf_free(&q->described);
+    kb_buf_free(&q->error);
+    free(q);
+}
+
+/* Searches q's query, or describes it (--explain-query): the part of a
+ * query that needs a searcher, done on a worker thread in a batch. */
+static void search_job(kb_searcher *s, const options *o, query_job *q)
+{
+    double t0 = now_ms();
+    /* Only text and JSON show an explanation: the others need not pay for it. */
+    int explain = o->explain && (o->format == FORMAT_TEXT || o->format == FORMAT_JSON);
+    kb_search_opts so = {o->limit, (size_t)o->per_file, o->all, explain, o->no_correct};
+    size_t len = strlen(q->text);
+    if (o->explain_query) {
+        if (o->batch)
+            kb_buf_printf(&q->described, "query %s: %s\n", q->qid, q->text);
+        q->st = kb_search_describe(s, q->text, len, &so, &q->described);
+    } else {
+        q->st = kb_search(s, q->text, len, &so, &q->hits);
+    }
+    if (q->st)
+        kb_buf_puts(&q->error, kb_searcher_last_error(s));
+    q->ms = now_ms() - t0;
+}
+
+/* --explain-query: the query as read, on stdout; nothing is searched. */
+static void show_description(const options *o, const query_job *q, outcome *res)
+{
+    if (q->st) {
+        kb_cli_diag("kbsearch", o->batch ? q->qid : "query", "%s",
+                    q->error.data ? q->error.data : "");
         res->failed = 1;
-        if (st != KB_ERR_QUERY)
-            res->fatal = st;
-    } else if (fwrite(b.data, 1, b.len, stdout) != b.len) {
+        if (q->st != KB_ERR_QUERY)
+            res->fatal = q->st;
+    } else if (fwrite(q->described.data, 1, q->described.len, stdout) != q->described.len) {
         res->fatal = KB_ERR_IO;
     } else {
         res->matched = 1;
     }
-    kb_buf_free(&b);
 }
 
-static void run_query(kb_searcher *s, kb_printer *pr, const options *o, const char *qid,
-                      const char *text, outcome *res)
+/* Prints what came of q's query and counts it in *res; in query order. */
+static void show_job(kb_printer *pr, const options *o, const query_job *q, outcome *res)
 {
-    double t0 = now_ms();
-    kb_hits *hits = NULL;
-    /* Only text and JSON show an explanation: the others need not pay for it. */
-    int explain = o->explain && (o->format == FORMAT_TEXT || o->format == FORMAT_JSON);
-    kb_search_opts so = {o->limit, (size_t)o->per_file, o->all, explain, o->no_correct};
     if (o->explain_query) {
-        describe_query(s, o, &so, qid, text, res);
+        show_description(o, q, res);
         return;
     }
-    kb_status st = kb_search(s, text, strlen(text), &so, &hits);
-    kb_print_query pq = {qid, text, hits ? kb_hits_query(hits) : NULL};
+    double t0 = now_ms();
+    const char *context = o->batch ? q->qid : "query";
+    const char *error = q->error.data ? q->error.data : "";
+    kb_print_query pq = {q->qid, q->text, q->hits ? kb_hits_query(q->hits) : NULL};
     kb_status out = pr->begin(pr, &pq);
-    if (st) {
-        kb_cli_diag("kbsearch", o->batch ? qid : "query", "%s", kb_searcher_last_error(s));
+    if (q->st) {
+        kb_cli_diag("kbsearch", context, "%s", error);
         if (!out)
-            out = pr->error(pr, &pq, kb_searcher_last_error(s));
+            out = pr->error(pr, &pq, error);
         res->failed = 1;
-        if (st != KB_ERR_QUERY)
-            res->fatal = st;
+        if (q->st != KB_ERR_QUERY)
+            res->fatal = q->st;
     }
     for (size_t i = 0; pq.parsed && i < pq.parsed->nwarnings; i++)
-        kb_cli_diag("kbsearch", o->batch ? qid : "query", "%s", pq.parsed->warnings[i]);
+        kb_cli_diag("kbsearch", context, "%s", pq.parsed->warnings[i]);
     if (pq.parsed && o->format != FORMAT_JSON) {
-        correction_ctx cc = {o->batch ? qid : "query"};
+        correction_ctx cc = {context};
         kb_query_each_leaf(pq.parsed, say_correction, &cc);
     }
-    size_t n = kb_hits_count(hits);
+    size_t n = kb_hits_count(q->hits);
     for (size_t i = 0; i < n && !out; i++) {
-        const kb_hit *h = kb_hits_get(hits, i);
+        const kb_hit *h = kb_hits_get(q->hits, i);
         res->outdated += h->state == KB_HIT_STALE || h->state == KB_HIT_DELETED;
         out = pr->hit(pr, &pq, h);
     }
     if (!out)
-        out = pr->end(pr, &pq, n, now_ms() - t0);
+        out = pr->end(pr, &pq, n, q->ms + now_ms() - t0);
     res->matched |= n > 0;
     if (out)
         res->fatal = out;
-    kb_hits_free(hits);
 }
 
-/* One query per line: "QID<TAB>QUERY" or "QUERY" (QID = line number). */
-static void run_batch(kb_searcher *s, kb_printer *pr, const options *o, outcome *res)
+/* Searchers for the workers of a batch: at most this many. */
+#define MAX_WORKERS 8
+
+/* A batch being run: the file, and the searchers of the workers. */
+typedef struct {
+    FILE *in;
+    char *line;
+    size_t cap;
+    unsigned long lineno;
+    bool nomem;
+    kb_searcher *searchers[MAX_WORKERS];
+    kb_printer *pr;
+    const options *o;
+    outcome *res;
+} batch;
+
+/* The next query of the batch: "QID<TAB>QUERY" or "QUERY" (QID = line
+ * number); blank lines and comments skipped.  NULL at the end. */
+static void *next_job(void *ctx)
 {
-    FILE *in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r");
-    if (!in) {
+    batch *b = ctx;
+    ssize_t n;
+    while ((n = getline(&b->line, &b->cap, b->in)) >= 0) {
+        b->lineno++;
+        while (n > 0 && (b->line[n - 1] == '\n' || b->line[n - 1] == '\r'))
+            b->line[--n] = '\0';
+        if (n == 0 || b->line[0] == '#')
+            continue;
+        query_job *q = calloc(1, sizeof *q);
+        char *line = q ? strdup(b->line) : NULL;
+        if (!line) {
+            free(q);
+            b->nomem = true;
+            return NULL;
+        }
+        q->line = line;
+        snprintf(q->number, sizeof q->number, "%lu", b->lineno);
+        char *tab = strchr(line, '\t');
+        if (tab)
+            *tab = '\0';
+        q->qid = tab ? line : q->number;
+        q->text = tab ? tab + 1 : line;
+        return q;
+    }
+    return NULL;
+}
+
+static void work_job(void *ctx, size_t w, void *job)
+{
+    batch *b = ctx;
+    search_job(b->searchers[w], b->o, job);
+}
+
+static bool done_job(void *ctx, void *job)
+{
+    batch *b = ctx;
+    show_job(b->pr, b->o, job, b->res);
+    free_job(job);
+    return !b->res->fatal;
+}
+
+static void drop_job(void *ctx, void *job)
+{
+    (void)ctx;
+    free_job(job);
+}
+
+/* One query per line, searched by a worker per CPU (each with its own
+ * searcher on the index at db_path; s is the first), shown in order. */
+static void run_batch(kb_searcher *s, const char *db_path, kb_printer *pr, const options *o,
+                      outcome *res)
+{
+    batch b = {.in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r"),
+               .searchers = {s}, .pr = pr, .o = o, .res = res};
+    if (!b.in) {
         kb_cli_diag("kbsearch", o->batch, "cannot open the batch file: %m");
         res->fatal = KB_ERR_IO;
         return;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    unsigned long lineno = 0;
-    while (!res->fatal && (n = getline(&line, &cap, in)) >= 0) {
-        lineno++;
-        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            line[--n] = '\0';
-        if (n == 0 || line[0] == '#')
-            continue;
-        char qid[32], *text = line, *tab = strchr(line, '\t');
-        snprintf(qid, sizeof qid, "%lu", lineno);
-        if (tab) {
-            *tab = '\0';
-            text = tab + 1;
-        }
-        run_query(s, pr, o, tab ? line : qid, text, res);
-    }
-    if (ferror(in)) {
+    size_t nworkers = kb_pool_cpus();
+    if (nworkers > MAX_WORKERS)
+        nworkers = MAX_WORKERS;
+    /* Someone typing queries wants each answer before typing the next:
+     * workers would read ahead, waiting for lines not yet typed. */
+    if (isatty(fileno(b.in)))
+        nworkers = 1;
+    /* A worker whose searcher cannot be opened is simply not started. */
+    for (size_t w = 1; w < nworkers; w++)
+        if (kb_searcher_open(db_path, &b.searchers[w], NULL) != KB_OK)
+            nworkers = w;
+    kb_pool_fns fns = {&b, next_job, work_job, done_job, drop_job};
+    kb_pool_run(&fns, nworkers, 4 * nworkers);
+    for (size_t w = 1; w < nworkers; w++)
+        kb_searcher_free(b.searchers[w]);
+    if (b.nomem && !res->fatal)
+        res->fatal = KB_ERR_NOMEM;
+    if (ferror(b.in)) {
         kb_cli_diag("kbsearch", o->batch, "reading the batch file failed");
         res->fatal = KB_ERR_IO;
     }
-    free(line);
-    if (in != stdin)
-        fclose(in);
+    free(b.line);
+    if (b.in != stdin)
+        fclose(b.in);
 }
 
 static int parse_args(int argc, char **argv, options *o)
@@ -315,11 +420,11 @@ static int parse_args(int argc, char **argv, options *o)
     return -1;
 }
 
-static kb_searcher *open_index(const options *o, const char *cwd)
+/* Opens the index of --db, or the one found from cwd; its path in *path. */
+static kb_searcher *open_index(const options *o, const char *cwd, kb_buf *path)
 {
-    kb_buf path = KB_BUF_INIT;
-    kb_status st = o->db ? (kb_buf_puts(&path, o->db), kb_buf_status(&path))
-                         : kb_find_index(cwd, &path);
+    kb_status st = o->db ? (kb_buf_puts(path, o->db), kb_buf_status(path))
+                         : kb_find_index(cwd, path);
     kb_searcher *s = NULL;
     if (st == KB_ERR_NOT_FOUND) {
         kb_cli_diag("kbsearch", NULL, "no index found in %s or its parents, and KBSEARCH_DB is "
@@ -328,15 +433,14 @@ static kb_searcher *open_index(const options *o, const char *cwd)
         kb_cli_diag("kbsearch", NULL, "%s", kb_status_str(st));
     } else {
         char *msg = NULL;
-        if ((st = kb_searcher_open(path.data, &s, &msg))) {
+        if ((st = kb_searcher_open(path->data, &s, &msg))) {
             if (st == KB_ERR_NOT_FOUND)
-                kb_cli_diag("kbsearch", path.data, "no index here: run kbindex to create it");
+                kb_cli_diag("kbsearch", path->data, "no index here: run kbindex to create it");
             else
                 kb_cli_diag("kbsearch", NULL, "%s", msg ? msg : kb_status_str(st));
         }
         free(msg);
     }
-    kb_buf_free(&path);
     return s;
 }
 
@@ -351,9 +455,12 @@ int main(int argc, char **argv)
         kb_cli_diag("kbsearch", NULL, "cannot tell the current folder: %m");
         return KB_EXIT_ERROR;
     }
-    kb_searcher *s = open_index(&o, cwd);
-    if (!s)
+    kb_buf db_path = KB_BUF_INIT;
+    kb_searcher *s = open_index(&o, cwd, &db_path);
+    if (!s) {
+        kb_buf_free(&db_path);
         return KB_EXIT_ERROR;
+    }
     const char *no_color = getenv("NO_COLOR");
     bool color = o.color == COLOR_ALWAYS ||
                  (o.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(no_color && *no_color));
@@ -367,18 +474,23 @@ int main(int argc, char **argv)
     kb_status st = make[o.format](&po, &pr);
     outcome res = {0, 0, 0, st};
     if (!st && o.batch) {
-        run_batch(s, pr, &o, &res);
+        run_batch(s, db_path.data, pr, &o, &res);
     } else if (!st) {
         kb_buf q = KB_BUF_INIT;
         for (int i = optind; i < argc; i++) {
             kb_buf_puts(&q, i > optind ? " " : "");
             kb_buf_puts(&q, argv[i]);
         }
-        if (kb_buf_status(&q))
+        query_job *job = kb_buf_status(&q) ? NULL : calloc(1, sizeof *job);
+        if (job) {
+            *job = (query_job){.line = q.data, .qid = "1", .text = q.data};
+            search_job(s, &o, job);
+            show_job(pr, &o, job, &res);
+            free_job(job);
+        } else {
             res.fatal = KB_ERR_NOMEM;
-        else
-            run_query(s, pr, &o, "1", q.data, &res);
-        kb_buf_free(&q);
+            kb_buf_free(&q);
+        }
     }
     if (pr && !res.fatal && (st = pr->finish(pr)))
         res.fatal = st;
@@ -396,6 +508,7 @@ int main(int argc, char **argv)
     if (pr)
         pr->destroy(pr);
     kb_searcher_free(s);
+    kb_buf_free(&db_path);
     if (res.fatal || res.failed)
         return KB_EXIT_ERROR;
     return res.matched ? KB_EXIT_MATCH : KB_EXIT_NO_MATCH;

@@ -1,22 +1,30 @@
 /* The matcher: query leaves against re-tokenized passage text. */
 #include "kbsearch/match.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kbsearch/buf.h"
 
-/* A token of the text being matched; strings live in the arena. */
+/* A token of the text being matched; its term lives in the arena. */
 typedef struct {
     size_t term;      /* offset of the term in arena */
     size_t term_len;
-    size_t stem;      /* offset of its stem, once computed */
+    size_t stem;      /* offset of its stem in memo_words, once computed */
     size_t stem_len;
     int stemmed;      /* -1 not yet, 0 no stem (number, CJK), 1 done */
     size_t start, end;
     unsigned pos;
     unsigned flags;
 } mtok;
+
+/* A word stemmed before: offsets of the word and of its stem in
+ * memo_words.  term_len 0 marks an empty slot. */
+typedef struct {
+    size_t term, term_len;
+    size_t stem, stem_len;
+} stem_memo;
 
 struct kb_matcher {
     kb_tokenizer *tk;
@@ -33,6 +41,12 @@ struct kb_matcher {
     kb_mtoken *words;
     size_t nwords, words_cap;
     unsigned char *leaf_hit;
+    /* Stems by word, kept across texts: a query's candidates repeat the
+     * same words ("the" starts like "thread"), and stemming them again
+     * was a sixth of matching.  Open addressing; memo_cap is a power of two. */
+    stem_memo *memo;
+    size_t memo_n, memo_cap;
+    kb_buf memo_words;
 };
 
 
@@ -79,6 +93,8 @@ void kb_matcher_free(kb_matcher *m)
     free(m->spans);
     free(m->words);
     kb_buf_free(&m->arena);
+    free(m->memo);
+    kb_buf_free(&m->memo_words);
     free(m);
 }
 
@@ -95,7 +111,9 @@ const kb_qnode *kb_matcher_leaf(const kb_matcher *m, size_t i)
 static int add_token(void *ctx, const kb_token *t)
 {
     kb_matcher *m = ctx;
-    if (!kb_grow((void **)&m->toks, &m->toks_cap, m->ntoks + 1, sizeof *m->toks))
+    /* Called per token of every candidate: kb_grow only when full. */
+    if (m->ntoks == m->toks_cap &&
+        !kb_grow((void **)&m->toks, &m->toks_cap, m->ntoks + 1, sizeof *m->toks))
         return KB_ERR_NOMEM;
     mtok *k = &m->toks[m->ntoks++];
     k->term = m->arena.len;
@@ -107,7 +125,8 @@ static int add_token(void *ctx, const kb_token *t)
     k->flags = t->flags;
     kb_buf_add(&m->arena, t->term, t->term_len);
     if (!(t->flags & KB_TOKEN_BIGRAM)) {
-        if (!kb_grow((void **)&m->words, &m->words_cap, m->nwords + 1, sizeof *m->words))
+        if (m->nwords == m->words_cap &&
+            !kb_grow((void **)&m->words, &m->words_cap, m->nwords + 1, sizeof *m->words))
             return KB_ERR_NOMEM;
         m->words[m->nwords++] = (kb_mtoken){t->start, t->end, t->pos};
     }
@@ -124,6 +143,59 @@ static bool exact(const kb_matcher *m, const mtok *k, const kb_qterm *t)
     return same(m->arena.data + k->term, k->term_len, t->term, t->len);
 }
 
+static size_t hash_word(const char *p, size_t n)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)p[i]) * 1099511628211u;
+    return (size_t)h;
+}
+
+static bool memo_grow(kb_matcher *m)
+{
+    size_t cap = m->memo_cap ? m->memo_cap * 2 : 256;
+    stem_memo *t = calloc(cap, sizeof *t);
+    if (!t)
+        return false;
+    for (size_t i = 0; i < m->memo_cap; i++) {
+        const stem_memo *e = &m->memo[i];
+        if (!e->term_len)
+            continue;
+        size_t k = hash_word(m->memo_words.data + e->term, e->term_len) & (cap - 1);
+        while (t[k].term_len)
+            k = (k + 1) & (cap - 1);
+        t[k] = *e;
+    }
+    free(m->memo);
+    m->memo = t;
+    m->memo_cap = cap;
+    return true;
+}
+
+/* The memo entry of word w (n > 0 bytes, not in memo_words), stemming it
+ * if new; NULL when memory runs out. */
+static const stem_memo *stem_of(kb_matcher *m, const char *w, size_t n)
+{
+    if (m->memo_n * 2 >= m->memo_cap && !memo_grow(m))
+        return NULL;
+    size_t mask = m->memo_cap - 1, i = hash_word(w, n) & mask;
+    for (; m->memo[i].term_len; i = (i + 1) & mask)
+        if (same(m->memo_words.data + m->memo[i].term, m->memo[i].term_len, w, n))
+            return &m->memo[i];
+    const char *stem;
+    size_t len;
+    if (kb_stem(m->stemmer, w, n, &stem, &len))
+        return NULL;
+    stem_memo e = {m->memo_words.len, n, m->memo_words.len + n, len};
+    kb_buf_add(&m->memo_words, w, n);
+    kb_buf_add(&m->memo_words, stem, len);
+    if (kb_buf_status(&m->memo_words))
+        return NULL;
+    m->memo[i] = e;
+    m->memo_n++;
+    return &m->memo[i];
+}
+
 /* 1 when token k has term t's exact form, 2 when only its stem, else 0.
  * Snowball stems keep a word's first letters, so only tokens that start
  * like the stem are stemmed (and each token at most once). */
@@ -137,22 +209,16 @@ static int word_match(kb_matcher *m, mtok *k, const kb_qterm *t)
     if (k->term_len < pre || memcmp(m->arena.data + k->term, t->stem, pre) != 0)
         return 0;
     if (k->stemmed < 0) {
-        const char *s;
-        size_t n;
-        if (kb_stem(m->stemmer, m->arena.data + k->term, k->term_len, &s, &n)) {
+        const stem_memo *e = stem_of(m, m->arena.data + k->term, k->term_len);
+        if (!e) {
             m->st = KB_ERR_NOMEM;
             return 0;
         }
-        k->stem = m->arena.len;
-        k->stem_len = n;
+        k->stem = e->stem;
+        k->stem_len = e->stem_len;
         k->stemmed = 1;
-        kb_buf_add(&m->arena, s, n);
-        if (kb_buf_status(&m->arena)) {
-            m->st = KB_ERR_NOMEM;
-            return 0;
-        }
     }
-    return same(m->arena.data + k->stem, k->stem_len, t->stem, t->stem_len) ? 2 : 0;
+    return same(m->memo_words.data + k->stem, k->stem_len, t->stem, t->stem_len) ? 2 : 0;
 }
 
 static void add_span(kb_matcher *m, size_t start, size_t end, unsigned leaf, kb_match_how how)

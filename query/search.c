@@ -66,7 +66,34 @@ typedef struct {
     bool chrome;      /* judged page chrome: after all content */
     size_t file;      /* index in kb_hits.files */
     kb_explain why;   /* the score and its factors (terms filled later) */
+    size_t spans_at, nspans;   /* its matches in ranker.spans */
+    size_t tokens_at, ntokens; /* its tokens in ranker.tokens */
 } cand;
+
+/* A heading met among the candidates, with the query's coverage of it:
+ * the passages of one section share their heading, matched once. */
+typedef struct {
+    kb_str text;
+    double coverage;
+} heading_seen;
+
+/* What re-ranking keeps between the candidates of one query. */
+typedef struct {
+    kb_searcher *s;
+    kb_hits *h;
+    kb_matcher *m;
+    double *w;              /* per leaf: its IDF weight */
+    unsigned *scratch;      /* per leaf: room for kb_proximity */
+    size_t fcap;            /* room in h->files */
+    heading_seen *headings;
+    size_t nheadings, headings_cap;
+    /* Every candidate's matches and tokens, so that the snippets of the
+     * ones shown need not match their text again. */
+    kb_mspan *spans;
+    size_t nspans, spans_cap;
+    kb_mtoken *tokens;
+    size_t ntokens, tokens_cap;
+} ranker;
 
 /* Allocations behind one kb_xq tree, freed together. */
 typedef struct {
@@ -576,16 +603,51 @@ static kb_status text_coverage(const kb_query *q, kb_matcher *m, kb_str t, const
     return st;
 }
 
-/* Sets *out to the index of `path` in h->files, adding it (with its title
- * and the query's coverage of it) if new. */
-static kb_status file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, kb_matcher *m,
-                         const double *w, size_t *out)
+/* The coverage of a passage's heading, matched only when not met before. */
+static kb_status heading_coverage(ranker *r, kb_str heading, double *out)
 {
-    for (size_t i = h->nfiles; i-- > 0;)
-        if (h->files[i].path.n == path.n && memcmp(h->files[i].path.p, path.p, path.n) == 0) {
-            *out = i;
+    for (size_t i = 0; i < r->nheadings; i++) {
+        kb_str t = r->headings[i].text;
+        if (t.n == heading.n && memcmp(t.p, heading.p, t.n) == 0) {
+            *out = r->headings[i].coverage;
             return KB_OK;
         }
+    }
+    kb_status st = text_coverage(r->h->query, r->m, heading, r->w, out);
+    if (st)
+        return st;
+    if (!kb_grow((void **)&r->headings, &r->headings_cap, r->nheadings + 1,
+                 sizeof *r->headings))
+        return KB_ERR_NOMEM;
+    r->headings[r->nheadings++] = (heading_seen){heading, *out};
+    return KB_OK;
+}
+
+/* Keeps a copy of candidate c's matches for its snippet. */
+static kb_status keep_matches(ranker *r, const kb_matches *mm, cand *c)
+{
+    if (!kb_grow((void **)&r->spans, &r->spans_cap, r->nspans + mm->nspans, sizeof *r->spans) ||
+        !kb_grow((void **)&r->tokens, &r->tokens_cap, r->ntokens + mm->ntokens,
+                 sizeof *r->tokens))
+        return KB_ERR_NOMEM;
+    c->spans_at = r->nspans;
+    c->nspans = mm->nspans;
+    c->tokens_at = r->ntokens;
+    c->ntokens = mm->ntokens;
+    if (mm->nspans)
+        memcpy(r->spans + r->nspans, mm->spans, mm->nspans * sizeof *mm->spans);
+    if (mm->ntokens)
+        memcpy(r->tokens + r->ntokens, mm->tokens, mm->ntokens * sizeof *mm->tokens);
+    r->nspans += mm->nspans;
+    r->ntokens += mm->ntokens;
+    return KB_OK;
+}
+
+/* Adds the file at `path` to h->files, with its entry, title and the
+ * query's coverage of its title. */
+static kb_status add_file(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, kb_matcher *m,
+                          const double *w)
+{
     if (!kb_grow((void **)&h->files, cap, h->nfiles + 1, sizeof *h->files))
         return KB_ERR_NOMEM;
     file_info *f = &h->files[h->nfiles];
@@ -602,12 +664,46 @@ static kb_status file_of(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, k
     kb_buf_free(&key);
     if (st)
         return st;
-    *out = h->nfiles++; /* counted now, so kb_hits_free frees its metadata */
+    h->nfiles++; /* counted now, so kb_hits_free frees its metadata */
     if (kb_file_entry_decode(f->meta, len, &f->entry) == KB_OK) {
         f->has_entry = true;
         f->title = f->entry.title;
     }
     return text_coverage(h->query, m, f->title, w, &f->in_title);
+}
+
+/* A candidate's path, to sort the candidates by. */
+typedef struct {
+    kb_str path;
+    size_t cand;
+} path_of;
+
+static int by_path(const void *a, const void *b)
+{
+    kb_str x = ((const path_of *)a)->path, y = ((const path_of *)b)->path;
+    int d = memcmp(x.p, y.p, x.n < y.n ? x.n : y.n);
+    return d ? d : (x.n > y.n) - (x.n < y.n);
+}
+
+/* Looks up each candidate's file once, and sets its cand.file.  In path
+ * order: the index stores the file entries in that order, so neighbours
+ * share the blocks just read. */
+static kb_status find_files(ranker *rk, const kb_record *recs, cand *c, size_t n)
+{
+    path_of *order = malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return KB_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        order[i] = (path_of){recs[i].path, i};
+    qsort(order, n, sizeof *order, by_path);
+    kb_status st = KB_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        if (i == 0 || by_path(&order[i - 1], &order[i]) != 0)
+            st = add_file(rk->s, rk->h, &rk->fcap, order[i].path, rk->m, rk->w);
+        c[order[i].cand].file = rk->h->nfiles - 1;
+    }
+    free(order);
+    return st;
 }
 
 static bool same_path(const cand *a, const cand *b)
@@ -689,30 +785,28 @@ static bool all_phrases(const kb_matcher *m, const kb_matches *mm)
     return true;
 }
 
-/* Scores candidate i from its record (everything but the file factor). */
-static kb_status score_passage(kb_searcher *s, kb_hits *h, kb_matcher *m, const double *w,
-                               unsigned *scratch, size_t *fcap, size_t i, cand *c)
+/* Scores candidate i from its record (everything but the file factor);
+ * its file is known (find_files). */
+static kb_status score_passage(ranker *rk, size_t i, const kb_record *rec, cand *c)
 {
+    kb_hits *h = rk->h;
     kb_result r;
-    kb_record rec;
     kb_matches mm;
     kb_results_get(h->results, i, &r);
-    if (kb_record_decode(r.data, r.data_len, &rec) != KB_OK)
-        return set_error(s, KB_ERR_CORRUPT, "%s", "a passage record in the index is damaged: "
-                                                  "remove the index folder and run kbindex");
-    kb_status st = kb_match(m, rec.text.p, rec.text.n, &mm);
+    kb_status st = kb_match(rk->m, rec->text.p, rec->text.n, &mm);
+    if (!st)
+        st = keep_matches(rk, &mm, c);
     if (st)
         return st;
-    size_t nleaves = kb_matcher_leaf_count(m);
+    size_t nleaves = kb_matcher_leaf_count(rk->m);
     kb_explain *e = &c->why;
     e->bm25 = r.weight;
-    e->coverage = kb_coverage(h->query, &mm, w);
-    e->proximity = kb_proximity(&mm, nleaves, scratch);
-    e->phrases = all_phrases(m, &mm);
-    size_t f = 0;
+    e->coverage = kb_coverage(h->query, &mm, rk->w);
+    e->proximity = kb_proximity(&mm, nleaves, rk->scratch);
+    e->phrases = all_phrases(rk->m, &mm);
+    size_t f = c->file;
     double in_heading = 0;
-    if ((st = file_of(s, h, fcap, rec.path, m, w, &f)) ||
-        (st = text_coverage(h->query, m, rec.heading, w, &in_heading)))
+    if ((st = heading_coverage(rk, rec->heading, &in_heading)))
         return st;
     double in_title = h->files[f].in_title;
     e->heading = in_heading > in_title ? in_heading : in_title;
@@ -720,17 +814,16 @@ static kb_status score_passage(kb_searcher *s, kb_hits *h, kb_matcher *m, const 
     e->proximity_factor = 1 + KB_PROXIMITY_WEIGHT * e->proximity;
     e->heading_factor = 1 + KB_HEADING_WEIGHT * e->heading;
     e->passage = e->bm25 * e->coverage_factor * e->proximity_factor * e->heading_factor;
-    if (!rec.is_chrome)
+    if (!rec->is_chrome)
         h->files[f].evidence += e->passage;
     c->index = i;
     c->docid = r.docid;
-    c->path = rec.path;
-    c->lines[0] = rec.line_start;
-    c->lines[1] = rec.line_end;
-    c->content = rec.content;
+    c->path = rec->path;
+    c->lines[0] = rec->line_start;
+    c->lines[1] = rec->line_end;
+    c->content = rec->content;
     c->copy_of = SIZE_MAX;
-    c->chrome = rec.is_chrome;
-    c->file = f;
+    c->chrome = rec->is_chrome;
     return KB_OK;
 }
 
@@ -798,13 +891,23 @@ static kb_status explain_hit(kb_searcher *s, kb_hits *h, const kb_matcher *m, co
 /* Re-scores the candidates and fills h->hits with the passages to show. */
 static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search_opts *opts)
 {
-    size_t n = kb_results_count(h->results), nleaves = kb_matcher_leaf_count(m), fcap = 0;
+    size_t n = kb_results_count(h->results), nleaves = kb_matcher_leaf_count(m);
     cand *c = calloc(n ? n : 1, sizeof *c);
-    double *w = calloc(nleaves ? nleaves : 1, sizeof *w);
-    unsigned *scratch = calloc(nleaves ? nleaves : 1, sizeof *scratch);
-    kb_status st = !c || !w || !scratch ? KB_ERR_NOMEM : leaf_weights(s, m, w);
+    kb_record *recs = calloc(n ? n : 1, sizeof *recs);
+    ranker rk = {.s = s, .h = h, .m = m, .w = calloc(nleaves ? nleaves : 1, sizeof *rk.w),
+                 .scratch = calloc(nleaves ? nleaves : 1, sizeof *rk.scratch)};
+    kb_status st = !c || !recs || !rk.w || !rk.scratch ? KB_ERR_NOMEM : leaf_weights(s, m, rk.w);
+    for (size_t i = 0; i < n && !st; i++) {
+        kb_result r;
+        kb_results_get(h->results, i, &r);
+        if (kb_record_decode(r.data, r.data_len, &recs[i]) != KB_OK)
+            st = set_error(s, KB_ERR_CORRUPT, "%s", "a passage record in the index is damaged: "
+                                                    "remove the index folder and run kbindex");
+    }
+    if (!st)
+        st = find_files(&rk, recs, c, n);
     for (size_t i = 0; i < n && !st; i++)
-        st = score_passage(s, h, m, w, scratch, &fcap, i, &c[i]);
+        st = score_passage(&rk, i, &recs[i], &c[i]);
     if (!st && opts->explain)
         st = leaf_labels(h, m);
     size_t keep = 0;
@@ -822,10 +925,9 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
         st = kb_freshness_new(s->root, &h->fresh);
     for (size_t i = 0; i < h->n && !st; i++) {
         kb_hit *hit = &h->hits[i];
-        kb_result r;
-        kb_matches mm;
-        kb_results_get(h->results, c[i].index, &r);
-        kb_record_decode(r.data, r.data_len, &hit->rec);
+        kb_matches mm = {rk.spans + c[i].spans_at, c[i].nspans, rk.tokens + c[i].tokens_at,
+                         c[i].ntokens, NULL};
+        hit->rec = recs[c[i].index];
         const file_info *f = &h->files[c[i].file];
         st = kb_freshness_check(h->fresh, f->has_entry ? &f->entry : NULL, &hit->rec,
                                 &hit->state, &hit->now);
@@ -835,17 +937,19 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
         hit->score = c[i].why.score;
         hit->title = f->title;
         hit->more_in_file = more_in_file(c, n, i, keep);
-        st = kb_match(m, hit->rec.text.p, hit->rec.text.n, &mm);
-        if (!st)
-            st = kb_snippet_make(hit->rec.text.p, hit->rec.text.n, &mm, &hit->snippet);
+        st = kb_snippet_make(hit->rec.text.p, hit->rec.text.n, &mm, &hit->snippet);
         if (!st)
             st = also_at(c, n, i, hit);
         if (!st && opts->explain)
             st = explain_hit(s, h, m, &c[i], hit);
     }
     free(c);
-    free(w);
-    free(scratch);
+    free(recs);
+    free(rk.w);
+    free(rk.scratch);
+    free(rk.headings);
+    free(rk.spans);
+    free(rk.tokens);
     return st;
 }
 

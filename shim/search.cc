@@ -1,6 +1,7 @@
 // Turning a kb_xq tree into a Xapian query and running it.
 #include "shim.hh"
 
+#include <algorithm>
 #include <vector>
 
 struct kb_results {
@@ -88,8 +89,21 @@ static void run(kb_db *db, const Xapian::Query &query, const kb_bm25 *bm25,
     Xapian::MSet mset = top(db, query, bm25, max, nullptr);
     res->items.clear();
     res->items.reserve(mset.size());
-    for (auto it = mset.begin(); it != mset.end(); ++it)
-        res->items.push_back({*it, it.get_weight(), it.get_document().get_data()});
+    std::vector<size_t> by_docid(mset.size());
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+        by_docid[res->items.size()] = res->items.size();
+        res->items.push_back({*it, it.get_weight(), std::string()});
+    }
+    // The payloads are read in docid order, which is their order on disk:
+    // neighbours (passages of one file) then share the B-tree blocks
+    // Xapian has just read, where rank order would read them again.
+    std::sort(by_docid.begin(), by_docid.end(), [&](size_t a, size_t b) {
+        return res->items[a].docid < res->items[b].docid;
+    });
+    for (size_t i : by_docid) {
+        auto &item = res->items[i];
+        item.data = db->rd->get_document(item.docid, Xapian::DOC_ASSUME_VALID).get_data();
+    }
 }
 
 extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
