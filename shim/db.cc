@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <malloc.h>
 #include <vector>
 
 struct kb_doc {
@@ -83,6 +84,12 @@ extern "C" kb_status kb_db_commit(kb_db *db) noexcept
     return kb__write(db, "committing", [](Xapian::WritableDatabase &w) {
         w.commit_transaction();
         w.begin_transaction(true);
+#ifdef __GLIBC__
+        // A commit frees what Xapian buffered since the last one, scattered
+        // over the heaps of two threads; glibc would keep those pages, and
+        // kbindex's resident size would ratchet up to its largest batch.
+        malloc_trim(0);
+#endif
     });
 }
 
