@@ -190,10 +190,7 @@ extern "C" kb_status kb_db_delete_by_term(kb_db *db, const char *term,
 
 extern "C" kb_status kb_db_clear(kb_db *db) noexcept
 {
-    kb_status st = kb__need_writer(db, "emptying the index");
-    if (!st)
-        st = kb__sync(db);
-    if (st)
+    if (kb_status st = kb__writer_now(db, "emptying the index"))
         return st;
     try {
         Xapian::WritableDatabase &w = *db->wr;

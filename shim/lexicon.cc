@@ -121,10 +121,7 @@ extern "C" kb_status kb_db_add_synonym(kb_db *db, const char *key, size_t key_le
 
 extern "C" kb_status kb_db_clear_synonyms(kb_db *db) noexcept
 {
-    kb_status st = kb__need_writer(db, "clearing synonyms");
-    if (!st)
-        st = kb__sync(db);
-    if (st)
+    if (kb_status st = kb__writer_now(db, "clearing synonyms"))
         return st;
     try {
         // The keys are listed first: clearing one changes the table that

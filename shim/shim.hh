@@ -45,6 +45,9 @@ kb_status kb__queue(kb_db *db, const char *what, kb__change fn) noexcept;
 // write-behind.
 kb_status kb__sync(kb_db *db) noexcept;
 
+// kb__need_writer, then kb__sync: for a change made on the spot.
+kb_status kb__writer_now(kb_db *db, const char *what) noexcept;
+
 // Ends the write-behind thread, dropping what it has not applied yet.
 void kb__stop_writer(kb_db *db) noexcept;
 

@@ -148,6 +148,12 @@ kb_status kb__sync(kb_db *db) noexcept
     return failure(db);
 }
 
+kb_status kb__writer_now(kb_db *db, const char *what) noexcept
+{
+    kb_status st = kb__need_writer(db, what);
+    return st ? st : kb__sync(db);
+}
+
 void kb__stop_writer(kb_db *db) noexcept
 {
     kb_writer *w = db->behind.get();

@@ -102,8 +102,8 @@ KB_API kb_status kb_doc_add_term(kb_doc *doc, const char *term, size_t len,
 KB_API kb_status kb_doc_set_data(kb_doc *doc, const void *data, size_t len) KB_NOEXCEPT;
 
 /* Adds `doc` to the index (pending until kb_db_commit).  The document's
- * content moves into the index: `doc` is left empty, to be freed or
- * filled again. */
+ * content moves into the call: `doc` is left empty, whatever the outcome,
+ * to be freed or filled again. */
 KB_API kb_status kb_db_add_doc(kb_db *db, kb_doc *doc) KB_NOEXCEPT;
 
 /* Deletes every document that has `term` (pending until commit). */
