@@ -282,35 +282,44 @@ static int stem_token(void *ctx, const kb_token *t)
     return st;
 }
 
-/* The passages' text, as kbindex tokenizes it.  The __attribute__ keeps
- * every pass a function of its own, for callgrind's --toggle-collect. */
-__attribute__((noinline)) static kb_status pass_tokenize(corpus *c, tally *y)
+/* Calls fn(c, text, len, ctx) for every passage of the corpus, in order,
+ * until one fails. */
+typedef kb_status (*passage_fn)(corpus *c, const char *text, size_t len, void *ctx);
+
+static kb_status each_passage(corpus *c, passage_fn fn, void *ctx)
 {
     kb_status st = KB_OK;
     for (size_t i = 0; i < c->n && !st; i++) {
         const char *text = kb_extract_text(&c->ft[i].x);
         for (size_t k = 0; k < c->ft[i].np && !st; k++) {
             const kb_passage *p = &c->ft[i].p[k];
-            st = kb_tokenize(c->tk, text + p->byte_start, p->byte_end - p->byte_start,
-                             count_token, y);
+            st = fn(c, text + p->byte_start, p->byte_end - p->byte_start, ctx);
         }
     }
     return st;
 }
 
+static kb_status tokenize_passage(corpus *c, const char *text, size_t len, void *y)
+{
+    return kb_tokenize(c->tk, text, len, count_token, y);
+}
+
+static kb_status stem_passage(corpus *c, const char *text, size_t len, void *s)
+{
+    return kb_tokenize(c->tk, text, len, stem_token, s);
+}
+
+/* The passages' text, as kbindex tokenizes it.  The __attribute__ keeps
+ * every pass a function of its own, for callgrind's --toggle-collect. */
+__attribute__((noinline)) static kb_status pass_tokenize(corpus *c, tally *y)
+{
+    return each_passage(c, tokenize_passage, y);
+}
+
 __attribute__((noinline)) static kb_status pass_stem(corpus *c, tally *y)
 {
     stem_ctx s = {y, c->stemmer};
-    kb_status st = KB_OK;
-    for (size_t i = 0; i < c->n && !st; i++) {
-        const char *text = kb_extract_text(&c->ft[i].x);
-        for (size_t k = 0; k < c->ft[i].np && !st; k++) {
-            const kb_passage *p = &c->ft[i].p[k];
-            st = kb_tokenize(c->tk, text + p->byte_start, p->byte_end - p->byte_start,
-                             stem_token, &s);
-        }
-    }
-    return st;
+    return each_passage(c, stem_passage, &s);
 }
 
 /* Each file's bytes through the reader of its format. */
@@ -386,30 +395,29 @@ __attribute__((noinline)) static kb_status pass_boilerplate(corpus *c, tally *y)
  * passage's text, then cut and mark the snippet.  Every passage counts,
  * matched or not: a candidate's matching is paid before ranking says
  * whether it is shown. */
+static kb_status snippet_passage(corpus *c, const char *text, size_t len, void *ctx)
+{
+    tally *y = ctx;
+    kb_matches mm;
+    kb_snippet snip;
+    kb_status st = kb_match(c->matcher, text, len, &mm);
+    if (!st)
+        st = kb_snippet_make(text, len, &mm, &snip);
+    if (st)
+        return st;
+    y->units++;
+    hash_add(y, snip.text, snip.len + 1);
+    for (size_t j = 0; j < snip.nspans; j++) {
+        hash_size(y, snip.spans[j].snip_start);
+        hash_size(y, snip.spans[j].leaf);
+    }
+    kb_snippet_free(&snip);
+    return KB_OK;
+}
+
 __attribute__((noinline)) static kb_status pass_snippet(corpus *c, tally *y)
 {
-    kb_status st = KB_OK;
-    for (size_t i = 0; i < c->n && !st; i++) {
-        const char *text = kb_extract_text(&c->ft[i].x);
-        for (size_t k = 0; k < c->ft[i].np && !st; k++) {
-            const kb_passage *p = &c->ft[i].p[k];
-            const char *s = text + p->byte_start;
-            size_t n = p->byte_end - p->byte_start;
-            kb_matches mm;
-            kb_snippet snip;
-            if ((st = kb_match(c->matcher, s, n, &mm)) ||
-                (st = kb_snippet_make(s, n, &mm, &snip)))
-                break;
-            y->units++;
-            hash_add(y, snip.text, snip.len + 1);
-            for (size_t j = 0; j < snip.nspans; j++) {
-                hash_size(y, snip.spans[j].snip_start);
-                hash_size(y, snip.spans[j].leaf);
-            }
-            kb_snippet_free(&snip);
-        }
-    }
-    return st;
+    return each_passage(c, snippet_passage, y);
 }
 
 typedef struct {
