@@ -18,6 +18,7 @@ const char *kb_status_str(kb_status st)
     case KB_ERR_INTERNAL: return "internal error";
     case KB_ERR_INTERRUPTED: return "interrupted";
     case KB_ERR_FORMAT: return "not valid in its format";
+    case KB_ERR_NETWORK: return "a remote index cannot be reached";
     case KB_STATUS_LAST: break;
     }
     return "unknown status";

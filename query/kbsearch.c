@@ -31,7 +31,20 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "      --db PATH         the index (default: .kbsearch/ in this folder or the\n"
-    "                        nearest parent that has one, else $KBSEARCH_DB)\n"
+    "                        nearest parent that has one, else $KBSEARCH_DB);\n"
+    "                        given again, the indexes are searched as one; PATH\n"
+    "                        may be tcp://HOST:PORT (an index served by\n"
+    "                        xapian-tcpsrv) or a shards file listing indexes (a\n"
+    "                        folder holding a file named 'shards' counts too:\n"
+    "                        see docs/scaling.md)\n"
+    "      --partial         search the indexes that answer when some cannot be\n"
+    "                        opened or stop answering, with a warning naming\n"
+    "                        the others (default: that is an error)\n"
+    "      --timeout MS      wait at most MS milliseconds for each answer of a\n"
+    "                        remote index (default 10000; 0: no limit)\n"
+    "      --connect-timeout MS\n"
+    "                        wait at most MS milliseconds to connect to a remote\n"
+    "                        index (default 10000; 0: no limit)\n"
     "  -n, --limit N         print at most N passages per query (default 10)\n"
     "      --per-file K      at most K passages from one file (0: no limit);\n"
     "                        text output says how many more there are; default\n"
@@ -86,8 +99,13 @@ static const char usage[] =
 enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_VIMGREP, FORMAT_TREC, FORMAT_PATHS };
 
+/* --db given more than this many times is refused. */
+#define MAX_DBS 64
+
 typedef struct {
-    const char *db;
+    const char *dbs[MAX_DBS];
+    size_t ndbs;
+    kb_searcher_opts open;
     size_t limit;
     long per_file;   /* -1: the format's default */
     int color;
@@ -227,6 +245,66 @@ static void show_job(kb_printer *pr, const options *o, const query_job *q, outco
         res->fatal = out;
 }
 
+/* The indexes to search, as kb_searcher_open takes them. */
+typedef struct {
+    kb_buf buf;         /* the names, each NUL-terminated */
+    const char **list;  /* into buf */
+    size_t n;
+    bool *warned;       /* per index: its absence was reported */
+} index_names;
+
+static void free_names(index_names *x)
+{
+    kb_buf_free(&x->buf);
+    free(x->list);
+    free(x->warned);
+}
+
+/* The names behind --db (each possibly a shards file), or the index found
+ * from cwd; false, with a message, when there is none. */
+static bool find_names(const options *o, const char *cwd, index_names *x)
+{
+    kb_buf found = KB_BUF_INIT;
+    kb_status st = KB_OK;
+    const char *db = NULL;
+    if (!o->ndbs && (st = kb_find_index(cwd, &found)) == KB_ERR_NOT_FOUND)
+        kb_cli_diag("kbsearch", NULL, "no index found in %s or its parents, and KBSEARCH_DB is "
+                    "not set: run 'kbindex DIR' first, or give --db PATH", cwd);
+    else if (!o->ndbs && !st)
+        st = kb_index_names(db = found.data, &x->buf, &x->n);
+    for (size_t i = 0; i < o->ndbs && !st; i++)
+        st = kb_index_names(db = o->dbs[i], &x->buf, &x->n);
+    if (st == KB_ERR_IO)
+        kb_cli_diag("kbsearch", db, "cannot read the shards file: %m");
+    else if (st == KB_ERR_NOT_FOUND && db)
+        kb_cli_diag("kbsearch", db, "the shards file lists no index");
+    else if (st && db)
+        kb_cli_diag("kbsearch", NULL, "%s", kb_status_str(st));
+    kb_buf_free(&found);
+    x->list = st ? NULL : calloc(x->n, sizeof *x->list);
+    x->warned = x->list ? calloc(x->n, sizeof *x->warned) : NULL;
+    if (!st && !x->warned) {
+        kb_cli_diag("kbsearch", NULL, "%s", kb_status_str(KB_ERR_NOMEM));
+        return false;
+    }
+    const char *name = x->buf.data;
+    for (size_t i = 0; !st && i < x->n; i++, name += strlen(name) + 1)
+        x->list[i] = name;
+    return !st;
+}
+
+/* --partial: says once which indexes are not searched, and why. */
+static void warn_missing(const kb_searcher *s, index_names *x)
+{
+    for (size_t i = 0; i < x->n; i++) {
+        const char *why = kb_searcher_missing(s, i);
+        if (why && !x->warned[i]) {
+            kb_cli_diag("kbsearch", NULL, "not searched (--partial): %s", why);
+            x->warned[i] = true;
+        }
+    }
+}
+
 /* Searchers for the workers of a batch: at most this many. */
 #define MAX_WORKERS 8
 
@@ -295,8 +373,8 @@ static void drop_job(void *ctx, void *job)
 }
 
 /* One query per line, searched by a worker per CPU (each with its own
- * searcher on the index at db_path; s is the first), shown in order. */
-static void run_batch(kb_searcher *s, const char *db_path, kb_printer *pr, const options *o,
+ * searcher on the indexes named; s is the first), shown in order. */
+static void run_batch(kb_searcher *s, index_names *names, kb_printer *pr, const options *o,
                       outcome *res)
 {
     batch b = {.in = strcmp(o->batch, "-") == 0 ? stdin : fopen(o->batch, "r"),
@@ -315,12 +393,14 @@ static void run_batch(kb_searcher *s, const char *db_path, kb_printer *pr, const
         nworkers = 1;
     /* A worker whose searcher cannot be opened is simply not started. */
     for (size_t w = 1; w < nworkers; w++)
-        if (kb_searcher_open(db_path, &b.searchers[w], NULL) != KB_OK)
+        if (kb_searcher_open(names->list, names->n, &o->open, &b.searchers[w], NULL) != KB_OK)
             nworkers = w;
     kb_pool_fns fns = {&b, next_job, work_job, done_job, drop_job};
     kb_pool_run(&fns, nworkers, 4 * nworkers);
-    for (size_t w = 1; w < nworkers; w++)
+    for (size_t w = 1; w < nworkers; w++) {
+        warn_missing(b.searchers[w], names);
         kb_searcher_free(b.searchers[w]);
+    }
     if (b.nomem && !res->fatal)
         res->fatal = KB_ERR_NOMEM;
     if (ferror(b.in)) {
@@ -336,6 +416,9 @@ static int parse_args(int argc, char **argv, options *o)
 {
     static const struct option longopts[] = {
         {"db", required_argument, NULL, 'd'},
+        {"partial", no_argument, NULL, 'P'},
+        {"timeout", required_argument, NULL, 'T'},
+        {"connect-timeout", required_argument, NULL, 'W'},
         {"limit", required_argument, NULL, 'n'},
         {"per-file", required_argument, NULL, 'p'},
         {"files-with-matches", no_argument, NULL, 'l'},
@@ -365,7 +448,25 @@ static int parse_args(int argc, char **argv, options *o)
     opterr = 0; /* our own messages, in our format */
     while ((c = getopt_long(argc, argv, "+:n:lC:hV", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': o->db = optarg; break;
+        case 'd':
+            if (o->ndbs == MAX_DBS) {
+                kb_cli_diag("kbsearch", "--db", "at most %d indexes (list more in a shards "
+                            "file: see docs/scaling.md)", MAX_DBS);
+                return KB_EXIT_ERROR;
+            }
+            o->dbs[o->ndbs++] = optarg;
+            break;
+        case 'P': o->open.partial = 1; break;
+        case 'T':
+            if (!kb_cli_number("kbsearch", "--timeout", optarg, 3600000, &v))
+                return KB_EXIT_ERROR;
+            o->open.remote.timeout_ms = (unsigned)v;
+            break;
+        case 'W':
+            if (!kb_cli_number("kbsearch", "--connect-timeout", optarg, 3600000, &v))
+                return KB_EXIT_ERROR;
+            o->open.remote.connect_ms = (unsigned)v;
+            break;
         case 'n':
             if (!kb_cli_number("kbsearch", "--limit", optarg, 100000, &v))
                 return KB_EXIT_ERROR;
@@ -420,33 +521,26 @@ static int parse_args(int argc, char **argv, options *o)
     return -1;
 }
 
-/* Opens the index of --db, or the one found from cwd; its path in *path. */
-static kb_searcher *open_index(const options *o, const char *cwd, kb_buf *path)
+/* Opens the indexes of find_names; NULL, with a message, on failure. */
+static kb_searcher *open_index(const options *o, index_names *x)
 {
-    kb_status st = o->db ? (kb_buf_puts(path, o->db), kb_buf_status(path))
-                         : kb_find_index(cwd, path);
     kb_searcher *s = NULL;
-    if (st == KB_ERR_NOT_FOUND) {
-        kb_cli_diag("kbsearch", NULL, "no index found in %s or its parents, and KBSEARCH_DB is "
-                    "not set: run 'kbindex DIR' first, or give --db PATH", cwd);
-    } else if (st) {
-        kb_cli_diag("kbsearch", NULL, "%s", kb_status_str(st));
-    } else {
-        char *msg = NULL;
-        if ((st = kb_searcher_open(path->data, &s, &msg))) {
-            if (st == KB_ERR_NOT_FOUND)
-                kb_cli_diag("kbsearch", path->data, "no index here: run kbindex to create it");
-            else
-                kb_cli_diag("kbsearch", NULL, "%s", msg ? msg : kb_status_str(st));
-        }
-        free(msg);
-    }
+    char *msg = NULL;
+    kb_status st = kb_searcher_open(x->list, x->n, &o->open, &s, &msg);
+    if (st == KB_ERR_NOT_FOUND && x->n == 1)
+        kb_cli_diag("kbsearch", x->list[0], "no index here: run kbindex to create it");
+    else if (st)
+        kb_cli_diag("kbsearch", NULL, "%s", msg ? msg : kb_status_str(st));
+    else
+        warn_missing(s, x);
+    free(msg);
     return s;
 }
 
 int main(int argc, char **argv)
 {
-    options o = {NULL, 10, -1, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL, 0, 0, 0, 0};
+    options o = {.open = {{10000, 10000}, 0}, .limit = 10, .per_file = -1, .color = COLOR_AUTO,
+                 .format = FORMAT_TEXT, .context = -1};
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)
         return rc;
@@ -455,16 +549,16 @@ int main(int argc, char **argv)
         kb_cli_diag("kbsearch", NULL, "cannot tell the current folder: %m");
         return KB_EXIT_ERROR;
     }
-    kb_buf db_path = KB_BUF_INIT;
-    kb_searcher *s = open_index(&o, cwd, &db_path);
+    index_names names = {KB_BUF_INIT, NULL, 0, NULL};
+    kb_searcher *s = find_names(&o, cwd, &names) ? open_index(&o, &names) : NULL;
     if (!s) {
-        kb_buf_free(&db_path);
+        free_names(&names);
         return KB_EXIT_ERROR;
     }
     const char *no_color = getenv("NO_COLOR");
     bool color = o.color == COLOR_ALWAYS ||
                  (o.color == COLOR_AUTO && isatty(STDOUT_FILENO) && !(no_color && *no_color));
-    kb_printer_opts po = {stdout, kb_searcher_root(s), cwd, color, o.batch != NULL,
+    kb_printer_opts po = {stdout, cwd, color, o.batch != NULL,
                           o.context, o.null};
     kb_printer *pr = NULL;
     kb_status (*const make[])(const kb_printer_opts *, kb_printer **) = {
@@ -474,7 +568,7 @@ int main(int argc, char **argv)
     kb_status st = make[o.format](&po, &pr);
     outcome res = {0, 0, 0, st};
     if (!st && o.batch) {
-        run_batch(s, db_path.data, pr, &o, &res);
+        run_batch(s, &names, pr, &o, &res);
     } else if (!st) {
         kb_buf q = KB_BUF_INIT;
         for (int i = optind; i < argc; i++) {
@@ -492,6 +586,7 @@ int main(int argc, char **argv)
             kb_buf_free(&q);
         }
     }
+    warn_missing(s, &names);
     if (pr && !res.fatal && (st = pr->finish(pr)))
         res.fatal = st;
     /* On stderr whatever the format, so stdout stays parseable. */
@@ -508,7 +603,7 @@ int main(int argc, char **argv)
     if (pr)
         pr->destroy(pr);
     kb_searcher_free(s);
-    kb_buf_free(&db_path);
+    free_names(&names);
     if (res.fatal || res.failed)
         return KB_EXIT_ERROR;
     return res.matched ? KB_EXIT_MATCH : KB_EXIT_NO_MATCH;

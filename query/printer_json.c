@@ -186,12 +186,13 @@ static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
 {
     json_printer *j = (json_printer *)p;
     kb_buf abs = KB_BUF_INIT;
-    kb_abs_path(j->lp.o.root, h->rec.path, &abs);
+    kb_abs_path(h->root, h->rec.path, &abs);
     head(j, "match", q);
     kb_buf_printf(&j->lp.line, ",\"rank\":%u,\"score\":%.6g", h->rank, h->score);
     key_str(&j->lp.line, "path", h->rec.path.p, h->rec.path.n);
     key_str(&j->lp.line, "abspath", abs.data ? abs.data : "", abs.len);
     kb_buf_free(&abs);
+    key_str(&j->lp.line, "index", h->index_name, strlen(h->index_name));
     kb_buf_printf(&j->lp.line, ",\"line_start\":%u,\"line_end\":%u,\"byte_start\":%zu,\"byte_end\":%zu",
                   h->rec.line_start, h->rec.line_end, h->rec.byte_start, h->rec.byte_end);
     if (h->rec.page)
@@ -205,6 +206,8 @@ static kb_status json_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     for (size_t i = 0; i < h->nalso; i++) {
         kb_buf_puts(&j->lp.line, i ? ",{\"path\":" : "{\"path\":");
         json_str(&j->lp.line, h->also_at[i].path.p, h->also_at[i].path.n);
+        key_str(&j->lp.line, "index", h->also_at[i].index_name,
+                strlen(h->also_at[i].index_name));
         kb_buf_printf(&j->lp.line, ",\"line_start\":%u,\"line_end\":%u}",
                       h->also_at[i].line_start, h->also_at[i].line_end);
     }

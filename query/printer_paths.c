@@ -11,7 +11,7 @@ static kb_status paths_hit(kb_printer *p, const kb_print_query *q, const kb_hit 
     if (h->state == KB_HIT_DELETED)
         return KB_OK;
     /* The search gives at most one passage per file in this mode. */
-    kb_display_path(lp->o.root, lp->o.cwd, h->rec.path, &lp->line);
+    kb_display_path(h->root, lp->o.cwd, h->rec.path, &lp->line);
     kb_buf_add(&lp->line, lp->o.null ? "" : "\n", 1); /* "" holds the NUL */
     return kb_line_printer_flush(lp);
 }

@@ -57,7 +57,7 @@ static kb_status text_begin(kb_printer *p, const kb_print_query *q)
 /* The bytes of the file behind a hit if they still hold the passage where
  * the hit says: those the search read (h->now), else the file read here
  * into *b.  NULL otherwise (stale, gone, unreadable). */
-static const char *current_file(const char *root, const kb_hit *h, kb_buf *b, size_t *len)
+static const char *current_file(const kb_hit *h, kb_buf *b, size_t *len)
 {
     if (h->state == KB_HIT_STALE || h->state == KB_HIT_DELETED || h->rec.page)
         return NULL; /* nothing to show, or no lines to show (a PDF) */
@@ -65,7 +65,7 @@ static const char *current_file(const char *root, const kb_hit *h, kb_buf *b, si
     size_t n = h->now.n;
     if (!data) {
         kb_buf path = KB_BUF_INIT;
-        kb_abs_path(root, h->rec.path, &path);
+        kb_abs_path(h->root, h->rec.path, &path);
         kb_status st = kb_buf_status(&path) ? kb_buf_status(&path)
                                             : kb_buf_read_file(b, path.data);
         kb_buf_free(&path);
@@ -89,7 +89,7 @@ static bool add_context(kb_line_printer *t, const kb_hit *h)
 {
     kb_buf file = KB_BUF_INIT;
     size_t len = 0;
-    const char *data = current_file(t->o.root, h, &file, &len);
+    const char *data = current_file(h, &file, &len);
     if (!data) {
         kb_buf_free(&file);
         return false;
@@ -175,7 +175,7 @@ static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     (void)q;
     kb_line_printer *t = (kb_line_printer *)p;
     kb_buf path = KB_BUF_INIT;
-    kb_display_path(t->o.root, t->o.cwd, h->rec.path, &path);
+    kb_display_path(h->root, t->o.cwd, h->rec.path, &path);
     bool c = t->o.color;
     kb_buf_puts(&t->line, c ? COLOR_PATH : "");
     kb_add_safe(&t->line, path.data ? path.data : "", path.len);
@@ -201,7 +201,7 @@ static kb_status text_hit(kb_printer *p, const kb_print_query *q, const kb_hit *
     for (size_t i = 0; i < h->nalso; i++) {
         kb_buf_puts(&t->line, i ? ", " : "    (also in ");
         kb_buf_reset(&path);
-        kb_display_path(t->o.root, t->o.cwd, h->also_at[i].path, &path);
+        kb_display_path(h->also_at[i].root, t->o.cwd, h->also_at[i].path, &path);
         kb_add_safe(&t->line, path.data ? path.data : "", path.len);
         kb_buf_printf(&t->line, ":%u-%u%s", h->also_at[i].line_start, h->also_at[i].line_end,
                       i + 1 == h->nalso ? ")\n" : "");

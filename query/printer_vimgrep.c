@@ -12,7 +12,7 @@ static kb_status vimgrep_hit(kb_printer *p, const kb_print_query *q, const kb_hi
     if (h->state == KB_HIT_DELETED || h->rec.page)
         return KB_OK;
     kb_buf path = KB_BUF_INIT;
-    kb_display_path(lp->o.root, lp->o.cwd, h->rec.path, &path);
+    kb_display_path(h->root, lp->o.cwd, h->rec.path, &path);
     for (size_t i = 0; i < h->snippet.nspans; i++) {
         const kb_span *s = &h->snippet.spans[i];
         kb_spot at;

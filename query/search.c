@@ -23,16 +23,26 @@
 /* BM25 parameters for passages. */
 static const kb_bm25 passage_bm25 = {1.2, 0.5};
 
+/* One of the indexes searched together. */
+typedef struct {
+    const char *name; /* as given (owned by the shim's handle) */
+    char *root;       /* the folder it indexed; NULL when it is missing */
+    bool remote;      /* its files are on another machine */
+} index_info;
+
 struct kb_searcher {
     kb_db *db;
     kb_tokenizer *tk;
     kb_stemmer *stemmer; /* NULL for language "none" */
-    char *root;
+    index_info *indexes;
+    size_t nindexes;
+    int partial;
     kb_buf error;
 };
 
 /* A file among the candidates. */
 typedef struct {
+    size_t shard;        /* the index holding it */
     kb_str path;         /* points into the results */
     char *meta;          /* its metadata entry (owned); title points into it */
     kb_str title;
@@ -51,14 +61,16 @@ struct kb_hits {
     size_t nfiles;
     char **labels;       /* per query leaf, as --explain shows it */
     size_t nlabels;
-    kb_freshness *fresh; /* the shown files as they are now; kb_hit.now
-                            points into it */
+    kb_freshness **fresh;/* per index: the shown files as they are now;
+                            kb_hit.now points into them */
+    size_t nfresh;
 };
 
 /* A candidate being re-ranked. */
 typedef struct {
     size_t index; /* in the results */
     unsigned docid;
+    size_t shard;     /* the index holding it */
     kb_str path;      /* points into the results */
     unsigned lines[2];/* first and last line */
     uint64_t content; /* equal for copies of one passage */
@@ -425,50 +437,100 @@ static kb_status set_error(kb_searcher *s, kb_status st, const char *fmt, const 
     return st;
 }
 
-kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg)
+/* What index i says of itself, checked against index 0: the schema and
+ * tokenizer this kbsearch reads, the same stemming language.  On failure
+ * a malloc'd *msg names the index. */
+static kb_status read_index(kb_searcher *s, size_t i, char **language, char **msg)
+{
+    index_info *ix = &s->indexes[i];
+    const char *name = ix->name;
+    char *schema = NULL, *tokenizer = NULL;
+    kb_status st = kb_db_get_shard_meta(s->db, i, KB_META_SCHEMA, &schema, NULL);
+    if (!st)
+        st = kb_db_get_shard_meta(s->db, i, KB_META_LANGUAGE, language, NULL);
+    if (!st)
+        st = kb_db_get_shard_meta(s->db, i, KB_META_ROOT, &ix->root, NULL);
+    if (!st)
+        st = kb_db_get_shard_meta(s->db, i, KB_META_TOKENIZER, &tokenizer, NULL);
+    kb_buf b = KB_BUF_INIT;
+    if (st) {
+        kb_buf_printf(&b, "%s", kb_db_last_error(s->db));
+    } else if (atoi(schema) != KB_SCHEMA_VERSION) {
+        kb_buf_printf(&b, "index at %s has schema '%s', this kbsearch reads %d: run kbindex again "
+                          "after removing the index folder", name, schema, KB_SCHEMA_VERSION);
+        st = KB_ERR_VERSION;
+    } else if (strcmp(tokenizer, KB_TOKENIZER_ID) != 0) {
+        kb_buf_printf(&b, "index at %s was tokenized as '%s', this kbsearch tokenizes queries "
+                          "as '%s': run kbindex again after removing the index folder",
+                      name, tokenizer, KB_TOKENIZER_ID);
+        st = KB_ERR_VERSION;
+    }
+    free(schema);
+    free(tokenizer);
+    if (st)
+        *msg = b.data;
+    return st;
+}
+
+/* Reads every searched index's metadata; they must agree on the language
+ * (what the query's words are stemmed with). */
+static kb_status read_indexes(kb_searcher *s, char **msg)
+{
+    char *first = NULL;
+    size_t first_at = 0;
+    kb_status st = KB_OK;
+    for (size_t i = 0; i < s->nindexes && !st; i++) {
+        char *language = NULL;
+        if (kb_db_shard_missing(s->db, i))
+            continue;
+        st = read_index(s, i, &language, msg);
+        if (!st && !first) {
+            first = language;
+            first_at = i;
+            continue;
+        }
+        if (!st && strcmp(first, language) != 0) {
+            kb_buf b = KB_BUF_INIT;
+            kb_buf_printf(&b, "indexes %s and %s cannot be searched together: their words were "
+                              "stemmed as '%s' and '%s' (index them with the same kbindex "
+                              "--language)", s->indexes[first_at].name, s->indexes[i].name,
+                          first, language);
+            *msg = b.data;
+            st = KB_ERR_VERSION;
+        }
+        free(language);
+    }
+    if (!st && *first && strcmp(first, "none") != 0)
+        st = kb_stemmer_new(first, &s->stemmer, msg);
+    free(first);
+    return st;
+}
+
+static const kb_searcher_opts default_opts = {{10000, 10000}, 0};
+
+kb_status kb_searcher_open(const char *const *names, size_t n, const kb_searcher_opts *o,
+                           kb_searcher **out, char **errmsg)
 {
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;
+    if (!o)
+        o = &default_opts;
     kb_searcher *s = calloc(1, sizeof *s);
     if (!s)
         return KB_ERR_NOMEM;
-    char *msg = NULL, *schema = NULL, *language = NULL, *tokenizer = NULL;
-    kb_status st = kb_db_open(db_path, KB_DB_READ, &s->db, &msg);
+    s->partial = o->partial;
+    char *msg = NULL;
+    kb_status st = kb_db_open_many(names, n, &o->remote, o->partial, &s->db, &msg);
+    if (!st && !(s->indexes = calloc(n, sizeof *s->indexes)))
+        st = KB_ERR_NOMEM;
+    for (size_t i = 0; i < n && !st; i++)
+        s->indexes[s->nindexes++] = (index_info){names[i], NULL,
+                                                 strncmp(names[i], "tcp://", 6) == 0};
     if (!st)
         st = kb_tokenizer_new(&s->tk);
     if (!st)
-        st = kb_db_get_meta(s->db, KB_META_SCHEMA, &schema, NULL);
-    if (!st)
-        st = kb_db_get_meta(s->db, KB_META_LANGUAGE, &language, NULL);
-    if (!st)
-        st = kb_db_get_meta(s->db, KB_META_ROOT, &s->root, NULL);
-    if (!st)
-        st = kb_db_get_meta(s->db, KB_META_TOKENIZER, &tokenizer, NULL);
-    if (!st && !msg && s->db && atoi(schema) != KB_SCHEMA_VERSION) {
-        kb_buf b = KB_BUF_INIT;
-        kb_buf_printf(&b, "index at %s has schema '%s', this kbsearch reads %d: run kbindex again "
-                          "after removing the index folder", db_path, schema, KB_SCHEMA_VERSION);
-        msg = b.data;
-        st = KB_ERR_VERSION;
-    } else if (!st && !msg && s->db && strcmp(tokenizer, KB_TOKENIZER_ID) != 0) {
-        kb_buf b = KB_BUF_INIT;
-        kb_buf_printf(&b, "index at %s was tokenized as '%s', this kbsearch tokenizes queries "
-                          "as '%s': run kbindex again after removing the index folder",
-                      db_path, tokenizer, KB_TOKENIZER_ID);
-        msg = b.data;
-        st = KB_ERR_VERSION;
-    }
-    if (!st && *language && strcmp(language, "none") != 0)
-        st = kb_stemmer_new(language, &s->stemmer, &msg);
-    if (st && !msg && s->db) {
-        kb_buf b = KB_BUF_INIT;
-        kb_buf_printf(&b, "opening index at %s: %s", db_path, kb_db_last_error(s->db));
-        msg = b.data;
-    }
-    free(schema);
-    free(language);
-    free(tokenizer);
+        st = read_indexes(s, &msg);
     if (st) {
         if (errmsg)
             *errmsg = msg;
@@ -488,7 +550,9 @@ void kb_searcher_free(kb_searcher *s)
     kb_db_close(s->db);
     kb_tokenizer_free(s->tk);
     kb_stemmer_free(s->stemmer);
-    free(s->root);
+    for (size_t i = 0; i < s->nindexes; i++)
+        free(s->indexes[i].root);
+    free(s->indexes);
     kb_buf_free(&s->error);
     free(s);
 }
@@ -498,9 +562,19 @@ const char *kb_searcher_last_error(const kb_searcher *s)
     return s->error.len ? s->error.data : "";
 }
 
-const char *kb_searcher_root(const kb_searcher *s)
+size_t kb_searcher_index_count(const kb_searcher *s)
 {
-    return s->root;
+    return s->nindexes;
+}
+
+const char *kb_searcher_index_name(const kb_searcher *s, size_t i)
+{
+    return s->indexes[i].name;
+}
+
+const char *kb_searcher_missing(const kb_searcher *s, size_t i)
+{
+    return kb_db_shard_missing(s->db, i);
 }
 
 size_t kb_hits_count(const kb_hits *h)
@@ -536,7 +610,9 @@ void kb_hits_free(kb_hits *h)
     free(h->hits);
     free(h->files);
     free(h->labels);
-    kb_freshness_free(h->fresh);
+    for (size_t i = 0; i < h->nfresh; i++)
+        kb_freshness_free(h->fresh[i]);
+    free(h->fresh);
     kb_results_free(h->results);
     kb_query_free(h->query);
     free(h);
@@ -579,6 +655,14 @@ static kb_status leaf_weights(kb_searcher *s, const kb_matcher *m, double *w)
     return st;
 }
 
+static int by_bytes(kb_str x, kb_str y)
+{
+    int d = memcmp(x.p, y.p, x.n < y.n ? x.n : y.n);
+    return d ? d : (x.n > y.n) - (x.n < y.n);
+}
+
+/* Ties go by path and place, not docid: docids depend on how the passages
+ * were split into indexes, and shards must rank as the whole index did. */
 static int by_score(const void *a, const void *b)
 {
     const cand *x = a, *y = b;
@@ -588,6 +672,13 @@ static int by_score(const void *a, const void *b)
         return x->why.phrases ? -1 : 1;
     if (x->why.score != y->why.score)
         return x->why.score > y->why.score ? -1 : 1;
+    int d = by_bytes(x->path, y->path);
+    if (d)
+        return d;
+    if (x->lines[0] != y->lines[0])
+        return x->lines[0] < y->lines[0] ? -1 : 1;
+    if (x->shard != y->shard)
+        return x->shard < y->shard ? -1 : 1;
     return x->docid < y->docid ? -1 : x->docid > y->docid;
 }
 
@@ -645,13 +736,14 @@ static kb_status keep_matches(ranker *r, const kb_matches *mm, cand *c)
 
 /* Adds the file at `path` to h->files, with its entry, title and the
  * query's coverage of its title. */
-static kb_status add_file(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, kb_matcher *m,
-                          const double *w)
+static kb_status add_file(kb_searcher *s, kb_hits *h, size_t *cap, size_t shard, kb_str path,
+                          kb_matcher *m, const double *w)
 {
     if (!kb_grow((void **)&h->files, cap, h->nfiles + 1, sizeof *h->files))
         return KB_ERR_NOMEM;
     file_info *f = &h->files[h->nfiles];
     memset(f, 0, sizeof *f);
+    f->shard = shard;
     f->path = path;
     f->title = (kb_str){"", 0};
     kb_buf key = KB_BUF_INIT;
@@ -660,7 +752,7 @@ static kb_status add_file(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, 
     size_t len = 0;
     kb_status st = kb_buf_status(&key);
     if (!st)
-        st = kb_db_get_meta(s->db, key.data, &f->meta, &len);
+        st = kb_db_get_shard_meta(s->db, shard, key.data, &f->meta, &len);
     kb_buf_free(&key);
     if (st)
         return st;
@@ -672,34 +764,42 @@ static kb_status add_file(kb_searcher *s, kb_hits *h, size_t *cap, kb_str path, 
     return text_coverage(h->query, m, f->title, w, &f->in_title);
 }
 
-/* A candidate's path, to sort the candidates by. */
+/* A candidate's file, to sort the candidates by. */
 typedef struct {
+    size_t shard;
     kb_str path;
     size_t cand;
 } path_of;
 
-static int by_path(const void *a, const void *b)
+static int by_file(const void *a, const void *b)
 {
-    kb_str x = ((const path_of *)a)->path, y = ((const path_of *)b)->path;
-    int d = memcmp(x.p, y.p, x.n < y.n ? x.n : y.n);
-    return d ? d : (x.n > y.n) - (x.n < y.n);
+    const path_of *x = a, *y = b;
+    if (x->shard != y->shard)
+        return x->shard < y->shard ? -1 : 1;
+    return by_bytes(x->path, y->path);
 }
 
-/* Looks up each candidate's file once, and sets its cand.file.  In path
- * order: the index stores the file entries in that order, so neighbours
- * share the blocks just read. */
+/* Looks up each candidate's file once, and sets its cand.shard and
+ * cand.file.  In path order: an index stores the file entries in that
+ * order, so neighbours share the blocks just read. */
 static kb_status find_files(ranker *rk, const kb_record *recs, cand *c, size_t n)
 {
     path_of *order = malloc((n ? n : 1) * sizeof *order);
     if (!order)
         return KB_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        order[i] = (path_of){recs[i].path, i};
-    qsort(order, n, sizeof *order, by_path);
     kb_status st = KB_OK;
     for (size_t i = 0; i < n && !st; i++) {
-        if (i == 0 || by_path(&order[i - 1], &order[i]) != 0)
-            st = add_file(rk->s, rk->h, &rk->fcap, order[i].path, rk->m, rk->w);
+        kb_result r;
+        kb_results_get(rk->h->results, i, &r);
+        order[i] = (path_of){0, recs[i].path, i};
+        st = kb_db_shard_of(rk->s->db, r.docid, &order[i].shard);
+        c[i].shard = order[i].shard;
+    }
+    if (!st)
+        qsort(order, n, sizeof *order, by_file);
+    for (size_t i = 0; i < n && !st; i++) {
+        if (i == 0 || by_file(&order[i - 1], &order[i]) != 0)
+            st = add_file(rk->s, rk->h, &rk->fcap, order[i].shard, order[i].path, rk->m, rk->w);
         c[order[i].cand].file = rk->h->nfiles - 1;
     }
     free(order);
@@ -708,7 +808,8 @@ static kb_status find_files(ranker *rk, const kb_record *recs, cand *c, size_t n
 
 static bool same_path(const cand *a, const cand *b)
 {
-    return a->path.n == b->path.n && memcmp(a->path.p, b->path.p, a->path.n) == 0;
+    return a->shard == b->shard && a->path.n == b->path.n &&
+           memcmp(a->path.p, b->path.p, a->path.n) == 0;
 }
 
 /* Moves the passages to show to the front of the ranked candidates, in
@@ -744,7 +845,7 @@ static size_t select_hits(cand *c, size_t n, const kb_search_opts *opts)
 }
 
 /* The other places of hit i's text. */
-static kb_status also_at(const cand *c, size_t n, size_t i, kb_hit *hit)
+static kb_status also_at(const kb_searcher *s, const cand *c, size_t n, size_t i, kb_hit *hit)
 {
     size_t count = 0;
     for (size_t k = 0; k < n; k++)
@@ -756,7 +857,9 @@ static kb_status also_at(const cand *c, size_t n, size_t i, kb_hit *hit)
         return KB_ERR_NOMEM;
     for (size_t k = 0; k < n; k++)
         if (c[k].copy_of == i)
-            p[hit->nalso++] = (kb_place){c[k].path, c[k].lines[0], c[k].lines[1]};
+            p[hit->nalso++] = (kb_place){c[k].path, c[k].shard, s->indexes[c[k].shard].name,
+                                         s->indexes[c[k].shard].root,
+                                         c[k].lines[0], c[k].lines[1]};
     hit->also_at = p;
     return KB_OK;
 }
@@ -921,16 +1024,26 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
         else
             h->n = keep;
     }
-    if (!st)
-        st = kb_freshness_new(s->root, &h->fresh);
+    if (!st && !(h->fresh = calloc(s->nindexes, sizeof *h->fresh)))
+        st = KB_ERR_NOMEM;
+    else if (!st)
+        h->nfresh = s->nindexes;
     for (size_t i = 0; i < h->n && !st; i++) {
         kb_hit *hit = &h->hits[i];
         kb_matches mm = {rk.spans + c[i].spans_at, c[i].nspans, rk.tokens + c[i].tokens_at,
                          c[i].ntokens, NULL};
+        const index_info *ix = &s->indexes[c[i].shard];
+        hit->index = c[i].shard;
+        hit->index_name = ix->name;
+        hit->root = ix->root;
         hit->rec = recs[c[i].index];
         const file_info *f = &h->files[c[i].file];
-        st = kb_freshness_check(h->fresh, f->has_entry ? &f->entry : NULL, &hit->rec,
-                                &hit->state, &hit->now);
+        kb_freshness **fresh = &h->fresh[c[i].shard];
+        if (!ix->remote && !*fresh)
+            st = kb_freshness_new(ix->root, fresh);
+        if (!st && !ix->remote)
+            st = kb_freshness_check(*fresh, f->has_entry ? &f->entry : NULL, &hit->rec,
+                                    &hit->state, &hit->now);
         if (st)
             break;
         hit->rank = (unsigned)i + 1;
@@ -939,7 +1052,7 @@ static kb_status rank(kb_searcher *s, kb_hits *h, kb_matcher *m, const kb_search
         hit->more_in_file = more_in_file(c, n, i, keep);
         st = kb_snippet_make(hit->rec.text.p, hit->rec.text.n, &mm, &hit->snippet);
         if (!st)
-            st = also_at(c, n, i, hit);
+            st = also_at(s, c, n, i, hit);
         if (!st && opts->explain)
             st = explain_hit(s, h, m, &c[i], hit);
     }
@@ -1039,6 +1152,24 @@ static kb_status search_once(kb_searcher *s, const char *query, size_t len,
     return KB_OK;
 }
 
+/* After a query failed on the network: KB_OK when --partial could leave
+ * out the remote indexes that stopped answering (the query is then run
+ * again on the others), else the error naming them. */
+static kb_status leave_out_unreachable(kb_searcher *s)
+{
+    size_t gone = 0;
+    kb_status st = kb_db_check_remotes(s->db, s->partial, &gone);
+    if (!gone)
+        return KB_ERR_NETWORK; /* every remote answers: the query's own error stands */
+    if (st) {
+        kb_buf_reset(&s->error);
+        kb_buf_puts(&s->error, kb_db_last_error(s->db));
+        if (!s->partial)
+            kb_buf_puts(&s->error, " (--partial searches the other indexes)");
+    }
+    return st;
+}
+
 kb_status kb_search(kb_searcher *s, const char *query, size_t len,
                     const kb_search_opts *opts, kb_hits **out)
 {
@@ -1049,7 +1180,12 @@ kb_status kb_search(kb_searcher *s, const char *query, size_t len,
     kb_status st;
     for (int attempt = 0;; attempt++) {
         st = search_once(s, query, len, opts, out);
-        if (st != KB_ERR_MODIFIED || attempt == 3 || kb_db_reopen(s->db) != KB_OK)
-            return st;
+        if (st == KB_ERR_NETWORK && attempt < 3) {
+            if ((st = leave_out_unreachable(s)) == KB_OK)
+                continue;
+        } else if (st == KB_ERR_MODIFIED && attempt < 3 && kb_db_reopen(s->db) == KB_OK) {
+            continue;
+        }
+        return st;
     }
 }

@@ -12,6 +12,8 @@ kb_status kb__map_exception(std::string *msg, const char *context) noexcept
     std::string desc;
     try {
         throw;
+    } catch (const Xapian::NetworkError &e) {
+        st = KB_ERR_NETWORK; desc = e.get_description();
     } catch (const Xapian::DatabaseLockError &e) {
         st = KB_ERR_LOCKED; desc = e.get_description();
     } catch (const Xapian::DatabaseModifiedError &e) {

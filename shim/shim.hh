@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 #include <xapian.h>
 
 #include "kbsearch/index.h"
@@ -19,6 +20,11 @@ struct kb_db {
     Xapian::WritableDatabase *wr = nullptr;   // same object when writable
     std::unique_ptr<kb_writer> behind;        // kb_db_write_behind's thread
     std::string path;
+    // Set by kb_db_open_many: rd searches the live ones together.
+    std::vector<std::string> names;           // as given
+    std::vector<Xapian::Database> shards;     // one per name (empty: missing)
+    std::vector<std::string> missing;         // per name: why it is not searched
+    std::vector<size_t> live;                 // rd's sub-databases, as indexes into names
     std::string error;                        // kb_db_last_error
 };
 

@@ -48,6 +48,54 @@ typedef enum kb_db_mode {
 KB_API kb_status kb_db_open(const char *path, kb_db_mode mode, kb_db **out,
                             char **errmsg) KB_NOEXCEPT;
 
+/* --- several indexes searched as one ------------------------------------ */
+
+/* How long to wait for a remote index, in milliseconds (0: no limit). */
+typedef struct kb_remote_opts {
+    unsigned connect_ms; /* to connect */
+    unsigned timeout_ms; /* for each answer once connected: a query makes a
+                            few exchanges, each bounded by this */
+} kb_remote_opts;
+
+/* Opens the `n` indexes named in `names` read-only, as one index: each a
+ * folder, or "tcp://HOST:PORT" for one served by xapian-tcpsrv (HOST may
+ * be a name, an IPv4 address or a bracketed IPv6 one).  Searches rank the
+ * passages of all of them together, with statistics (document counts,
+ * lengths, term frequencies) summed over them, so one ranking holds.
+ * Spellings and synonyms of local indexes are merged; a remote index
+ * offers none (Xapian's remote protocol has no such calls).  Metadata
+ * (kb_db_get_meta and kb_db_each_meta) comes from the first index opened;
+ * kb_db_get_shard_meta reads one index's own.
+ * Without `partial`, any index that cannot be opened fails the call
+ * (its status; *errmsg names it).  With `partial`, those are left out
+ * (kb_db_shard_missing says why) and the call fails only if none opens.
+ * Docids are Xapian's interleaving: kb_db_shard_of maps one back. */
+KB_API kb_status kb_db_open_many(const char *const *names, size_t n,
+                                 const kb_remote_opts *remote, int partial,
+                                 kb_db **out, char **errmsg) KB_NOEXCEPT;
+
+/* How many indexes the handle was opened over (1 for kb_db_open). */
+KB_API size_t kb_db_shard_count(const kb_db *db) KB_NOEXCEPT;
+
+/* Which of them (0-based, in the order given) holds `docid`, in *shard. */
+KB_API kb_status kb_db_shard_of(const kb_db *db, unsigned docid, size_t *shard) KB_NOEXCEPT;
+
+/* NULL while index `shard` is searched; else why it is not (it could not
+ * be opened, or kb_db_drop_unreachable found it gone), owned by db. */
+KB_API const char *kb_db_shard_missing(const kb_db *db, size_t shard) KB_NOEXCEPT;
+
+/* kb_db_get_meta on index `shard` alone; KB_ERR_INVALID if it is missing. */
+KB_API kb_status kb_db_get_shard_meta(kb_db *db, size_t shard, const char *key,
+                                      char **value, size_t *len) KB_NOEXCEPT;
+
+/* After a call failed with KB_ERR_NETWORK: asks every remote index still
+ * searched whether it answers; *unreachable is how many do not.  KB_OK
+ * when all do.  Otherwise kb_db_last_error names each that does not, and:
+ * with `leave_out`, they are no longer searched (kb_db_shard_missing says
+ * why; docids of earlier results are void) and the call returns KB_OK,
+ * unless none is left; without, KB_ERR_NETWORK. */
+KB_API kb_status kb_db_check_remotes(kb_db *db, int leave_out, size_t *unreachable) KB_NOEXCEPT;
+
 /* Closes the index; NULL is accepted.  A writer's changes since the last
  * kb_db_commit are dropped, so a failed run never half-commits. */
 KB_API void kb_db_close(kb_db *db) KB_NOEXCEPT;

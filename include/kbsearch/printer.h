@@ -37,9 +37,9 @@ struct kb_printer {
 
 typedef struct kb_printer_opts {
     FILE *out;
-    const char *root;  /* absolute path of the indexed folder */
     const char *cwd;   /* absolute current folder (paths shown relative to
-                          it when possible), or NULL for root-relative */
+                          it when possible), or NULL for root-relative;
+                          each hit says its root (kb_hit.root) */
     bool color;        /* ANSI colours and bold matches (text, vimgrep) */
     bool batch;        /* several queries: the text printer heads each */
     long context;      /* text: lines of the file around each passage, or

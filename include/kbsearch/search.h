@@ -35,13 +35,19 @@
  * Freshness: each shown passage's file is compared with the index
  * (freshness.h: one lstat per file, a read only when it changed) and the
  * hit says whether its text is still there, moved, stale or deleted.  The
- * places in also_at are the indexed ones.
+ * places in also_at are the indexed ones.  The files of a remote index
+ * are not on this machine: its passages are shown as indexed (fresh).
+ *
+ * Several indexes: a file is its index and its path; ties in score are
+ * broken by path and place, never by docid, so that an index split into
+ * shards ranks as the whole did.
  */
 #ifndef KBSEARCH_SEARCH_H
 #define KBSEARCH_SEARCH_H
 
 #include <stddef.h>
 #include "kbsearch/freshness.h"
+#include "kbsearch/index.h"
 #include "kbsearch/query.h"
 #include "kbsearch/record.h"
 #include "kbsearch/snippet.h"
@@ -64,11 +70,37 @@ typedef struct kb_searcher kb_searcher;
  * path to *out.  KB_ERR_NOT_FOUND when there is none. */
 kb_status kb_find_index(const char *start, kb_buf *out);
 
-/* Opens the index at db_path for searching, with the stemming language
- * recorded in it.  On failure: KB_ERR_NOT_FOUND (no index there),
- * KB_ERR_VERSION (built by an incompatible kbindex), ...; *out is NULL and
- * *errmsg (if not NULL) a malloc'd message. */
-kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg);
+/* What `db` (an index as found or given) stands for: a shards file lists
+ * several indexes to search as one.  `db` is a shards file when it is a
+ * file, or a folder holding one named KB_SHARDS_FILE: one index per line,
+ * a folder (relative to the file's folder unless absolute) or
+ * tcp://HOST:PORT; blank lines and lines starting with # are skipped.
+ * Otherwise `db` names one index.  Appends each name, NUL-terminated, to
+ * *out and adds their number to *n.  KB_ERR_IO when the file cannot be
+ * read, KB_ERR_NOT_FOUND when it lists nothing, KB_ERR_NOMEM. */
+#define KB_SHARDS_FILE "shards"
+kb_status kb_index_names(const char *db, kb_buf *out, size_t *n);
+
+/* How to open the indexes to search. */
+typedef struct kb_searcher_opts {
+    kb_remote_opts remote; /* waits for remote indexes (index.h) */
+    int partial;           /* non-zero: an index that cannot be opened, or
+                              stops answering, is left out (with
+                              kb_searcher_missing saying why) instead of
+                              failing the open or the query */
+} kb_searcher_opts;
+
+/* Opens the `n` indexes in `names` (folders, or tcp://HOST:PORT for one
+ * served by xapian-tcpsrv) to search them as one: one ranking over all
+ * their passages (kb_db_open_many).  They must agree on the schema, the
+ * tokenizer and the stemming language recorded in them (else
+ * KB_ERR_VERSION naming the two that differ).  On failure:
+ * KB_ERR_NOT_FOUND (no index there), KB_ERR_VERSION (built by an
+ * incompatible kbindex), KB_ERR_NETWORK (a remote one cannot be reached),
+ * ...; *out is NULL and *errmsg (if not NULL) a malloc'd message naming
+ * the index.  `o` may be NULL (defaults: 10 s waits, not partial). */
+kb_status kb_searcher_open(const char *const *names, size_t n, const kb_searcher_opts *o,
+                           kb_searcher **out, char **errmsg);
 
 /* Frees the searcher; NULL is accepted. */
 void kb_searcher_free(kb_searcher *s);
@@ -76,9 +108,15 @@ void kb_searcher_free(kb_searcher *s);
 /* The message of its last failed call; owned by the searcher. */
 const char *kb_searcher_last_error(const kb_searcher *s);
 
-/* The absolute path of the indexed folder (paths in hits are relative to
- * it); owned by the searcher. */
-const char *kb_searcher_root(const kb_searcher *s);
+/* How many indexes the searcher was opened over. */
+size_t kb_searcher_index_count(const kb_searcher *s);
+
+/* Index i as named to kb_searcher_open; owned by the searcher. */
+const char *kb_searcher_index_name(const kb_searcher *s, size_t i);
+
+/* NULL while index i is searched, else why it is not (kb_searcher_opts
+ * .partial); owned by the searcher, valid until its next call. */
+const char *kb_searcher_missing(const kb_searcher *s, size_t i);
 
 typedef struct kb_search_opts {
     size_t limit;    /* passages to return, at most */
@@ -116,6 +154,9 @@ typedef struct kb_explain {
 /* Another place of a passage's text (a copy in the same or another file). */
 typedef struct kb_place {
     kb_str path;
+    size_t index;          /* which index holds it, as in kb_hit */
+    const char *index_name;
+    const char *root;
     unsigned line_start;
     unsigned line_end;
 } kb_place;
@@ -125,6 +166,11 @@ typedef struct kb_place {
 typedef struct kb_hit {
     unsigned rank;        /* 1-based */
     double score;
+    size_t index;         /* which of the searcher's indexes holds it */
+    const char *index_name; /* that index as named (kb_searcher_index_name) */
+    const char *root;     /* the absolute path of the folder it indexed:
+                             rec.path is relative to it; owned by the
+                             searcher */
     kb_record rec;        /* path, heading, text, lines and bytes: where the
                              text is in the file now when state is FRESH or
                              MOVED, where it was indexed when STALE or

@@ -30,6 +30,8 @@ typedef enum kb_status {
                            far is kept */
     KB_ERR_FORMAT,      /* a file is not valid in its format (a broken or
                            encrypted PDF): skip it */
+    KB_ERR_NETWORK,     /* a remote index cannot be reached, did not answer
+                           in time, or went away */
     KB_STATUS_LAST
 } kb_status;
 

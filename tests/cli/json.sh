@@ -14,7 +14,7 @@ import json, os, sys
 n = 0
 KEYS = {
     "begin": {"type", "version", "qid", "query", "warnings"},
-    "match": {"type", "qid", "rank", "score", "path", "abspath", "line_start", "line_end",
+    "match": {"type", "qid", "rank", "score", "path", "abspath", "index", "line_start", "line_end",
               "byte_start", "byte_end", "heading", "title", "snippet", "more_in_file", "also_at",
               "spans"},
     "end": {"type", "qid", "matches", "elapsed_ms"},
@@ -38,6 +38,7 @@ for raw in open(sys.argv[1], encoding="utf-8"):
     ranks.append(o["rank"])
     scores.append(o["score"])
     assert o["abspath"] == os.path.join(os.getcwd(), o["path"]), o
+    assert o["index"] == os.path.join(os.getcwd(), ".kbsearch"), o
     assert isinstance(o["heading"], str) and o["title"] and o["snippet"], o
     assert isinstance(o["more_in_file"], int) and o["more_in_file"] >= 0, o
     data = open(o["abspath"], "rb").read()
