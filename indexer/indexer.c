@@ -70,6 +70,7 @@ typedef struct {
     kb_buf scratch;         /* record and metadata encoding */
     kb_buf term;            /* prefixed terms */
     bool reindex_all;       /* the chrome setting changed since the last run */
+    kb_shard shard;         /* the files of the folder this run indexes */
     /* the file being indexed */
     const char *rel;
     const kb_extract *x;    /* what its reader made of it */
@@ -529,13 +530,15 @@ static int by_hash(const void *a, const void *b)
 }
 
 /* The known files that phase one did not meet, sorted by content hash:
- * a new file with one of their hashes is one of them renamed. */
+ * a new file with one of their hashes is one of them renamed.  A file of
+ * another shard may still be there: it is only removed. */
 static int list_gone(indexer *ix)
 {
     if (!(ix->gone = malloc((ix->nknown ? ix->nknown : 1) * sizeof *ix->gone)))
         return fail(ix, KB_ERR_NOMEM, "listing", NULL);
     for (size_t i = 0; i < ix->nknown; i++)
-        if (!ix->known[i].seen && ix->known[i].e.passages)
+        if (!ix->known[i].seen && ix->known[i].e.passages &&
+            kb_shard_has(ix->shard, ix->known[i].path))
             ix->gone[ix->ngone++] = &ix->known[i];
     qsort(ix->gone, ix->ngone, sizeof *ix->gone, by_hash);
     return 0;
@@ -734,6 +737,8 @@ static int read_and_index(indexer *ix, const todo_file *t)
 
 static int remove_gone(indexer *ix)
 {
+    char detail[48];
+    snprintf(detail, sizeof detail, "not in shard %u/%u", ix->shard.index, ix->shard.count);
     for (size_t i = 0; i < ix->nknown; i++) {
         known_file *k = &ix->known[i];
         if (k->seen)
@@ -741,7 +746,7 @@ static int remove_gone(indexer *ix)
         int rc = ix->opts->check ? 0 : forget_file(ix, k);
         if (rc)
             return rc;
-        event(ix, KB_EV_REMOVED, k->path, NULL);
+        event(ix, KB_EV_REMOVED, k->path, kb_shard_has(ix->shard, k->path) ? NULL : detail);
     }
     return 0;
 }
@@ -797,12 +802,38 @@ static int check_meta(indexer *ix, const char **language, char **stored_lang)
     return rc;
 }
 
-/* What the passages about to be written were made with; written before
- * the first of them, so that every commit describes its own content. */
+/* The files this run indexes: the shard asked for, else the one the index
+ * records (later runs go on with it, as with its language; --rebuild too,
+ * so that rebuilding one machine's shard does not index the whole
+ * folder), else all of them. */
+static int settle_shard(indexer *ix)
+{
+    char *stored = NULL;
+    kb_status st = kb_db_get_meta(ix->db, KB_META_SHARD, &stored, NULL);
+    if (st)
+        return fail(ix, st, "reading the index metadata", NULL);
+    int rc = 0;
+    ix->shard = ix->opts->shard.count ? ix->opts->shard : (kb_shard){1, 1};
+    if (!ix->opts->shard.count && *stored && kb_shard_parse(stored, &ix->shard) != KB_OK) {
+        kb_buf_reset(&ix->error);
+        kb_buf_printf(&ix->error, "index %s records shard '%s', not one of the form I/N: "
+                      "give --shard I/N (1/1 for the whole folder)", ix->db_path, stored);
+        rc = KB_ERR_CORRUPT;
+    }
+    free(stored);
+    ix->stats->shard = ix->shard;
+    return rc;
+}
+
+/* What the passages about to be written were made with, and of which
+ * files; written before the first of them, so that every commit describes
+ * its own content. */
 static int write_identity(indexer *ix, const char *root, const char *language)
 {
-    char schema[16];
+    char schema[16], shard[32] = "";
     snprintf(schema, sizeof schema, "%d", KB_SCHEMA_VERSION);
+    if (ix->shard.count > 1) /* no key for the whole folder */
+        snprintf(shard, sizeof shard, "%u/%u", ix->shard.index, ix->shard.count);
     kb_status st = kb_db_set_meta(ix->db, KB_META_ROOT, root, strlen(root));
     if (!st)
         st = kb_db_set_meta(ix->db, KB_META_LANGUAGE, language, strlen(language));
@@ -810,6 +841,8 @@ static int write_identity(indexer *ix, const char *root, const char *language)
         st = kb_db_set_meta(ix->db, KB_META_SCHEMA, schema, strlen(schema));
     if (!st)
         st = kb_db_set_meta(ix->db, KB_META_TOKENIZER, KB_TOKENIZER_ID, strlen(KB_TOKENIZER_ID));
+    if (!st)
+        st = kb_db_set_meta(ix->db, KB_META_SHARD, shard, strlen(shard));
     return st ? fail(ix, st, "writing the index metadata", NULL) : 0;
 }
 
@@ -930,6 +963,8 @@ static int run(indexer *ix, const char *root, const char *db_path)
     if ((st = kb_lexicon_new(ix->db, ix->tk, &ix->lex)))
         return fail(ix, st, "starting", NULL);
     rc = check_meta(ix, &language, &stored_lang);
+    if (!rc)
+        rc = settle_shard(ix);
     if (!rc && strcmp(language, "none") != 0 &&
         (st = kb_stemmer_new(language, &ix->stemmer, &msg))) {
         kb_buf_puts(&ix->error, msg ? msg : kb_status_str(st));
@@ -946,7 +981,7 @@ static int run(indexer *ix, const char *root, const char *db_path)
     if (!rc && !realpath(db_path, skip))
         skip[0] = '\0';
     if (!rc) {
-        kb_walk_opts wo = {skip[0] ? skip : NULL, ix->opts->follow, ix->ignore};
+        kb_walk_opts wo = {skip[0] ? skip : NULL, ix->opts->follow, ix->ignore, ix->shard};
         ix->progress.phase = KB_PHASE_SCAN;
         rc = kb_walk(root, &wo, scan_file, forward_event, ix);
         if (rc == KB_ERR_IO || rc == KB_ERR_NOMEM) {

@@ -43,6 +43,13 @@ static const char usage[] =
     "                       syntax; overrides .kbignore and .gitignore files in\n"
     "                       the tree, which are read by default); repeatable\n"
     "      --include GLOB   index only files matching one GLOB; repeatable\n"
+    "      --shard I/N      index only shard I of N (1 <= I <= N <= 1024), to\n"
+    "                       index one folder on N machines; a file's shard\n"
+    "                       depends on its path alone.  Other shards' files are\n"
+    "                       as if not there: not read, not counted, removed\n"
+    "                       from the index.  Recorded: later runs (--rebuild\n"
+    "                       too) keep it until given another; 1/1 is the\n"
+    "                       whole folder again\n"
     "      --no-gitignore   read .kbignore files only, not .gitignore\n"
     "      --wait           if another kbindex is updating the index, wait for\n"
     "                       it to finish instead of stopping (exit 2)\n"
@@ -76,8 +83,9 @@ static const char usage[] =
     "\n"
     "Output: warnings on stderr ('kbindex: skipping PATH: REASON' for a file\n"
     "left out, 'kbindex: PATH: REASON' for one indexed with a warning), then one\n"
-    "summary line on stdout.  Ctrl-C (SIGINT) or SIGTERM stops reading, commits\n"
-    "the files done and prints the summary.\n"
+    "summary line on stdout (starting 'kbindex: shard I/N:' for a shard).\n"
+    "Ctrl-C (SIGINT) or SIGTERM stops reading, commits the files done and\n"
+    "prints the summary.\n"
     "Exit status: 0 when the index was committed (even with warnings), 2 when it\n"
     "could not be, 130 when interrupted (what was done is committed).\n";
 
@@ -134,14 +142,24 @@ static void on_progress(void *ctx, const kb_progress *p)
     kb_progress_line_show(c->line, p);
 }
 
+/* "kbindex: " and, for a shard, "shard I/N: ": the counts are of its files. */
+static void print_lead(const kb_index_stats *s)
+{
+    fputs("kbindex: ", stdout);
+    if (s->shard.count > 1)
+        printf("shard %u/%u: ", s->shard.index, s->shard.count);
+}
+
 /* --check's last line and exit status: 0 in sync, 1 out of date, 2 damaged. */
 static int check_summary(const kb_index_stats *s, bool quiet)
 {
     unsigned changed = s->count[KB_EV_INDEXED] + s->count[KB_EV_RENAMED] + s->count[KB_EV_REMOVED];
-    if (!quiet)
-        printf("kbindex: check: %u in sync, %u to index, %u renamed, %u deleted, %u damaged\n",
+    if (!quiet) {
+        print_lead(s);
+        printf("check: %u in sync, %u to index, %u renamed, %u deleted, %u damaged\n",
                s->count[KB_EV_UNCHANGED], s->count[KB_EV_INDEXED], s->count[KB_EV_RENAMED],
                s->count[KB_EV_REMOVED], s->count[KB_EV_DAMAGED]);
+    }
     return s->count[KB_EV_DAMAGED] ? KB_EXIT_ERROR : changed ? 1 : 0;
 }
 
@@ -169,7 +187,8 @@ static void print_summary(const kb_index_stats *s, bool stopped, double secs)
     unsigned skipped = 0;
     for (int ev = KB_EV_BINARY; ev <= KB_EV_SPECIAL; ev++)
         skipped += s->count[ev];
-    printf("kbindex: %s%u indexed, %u unchanged, %u renamed, %u removed, ",
+    print_lead(s);
+    printf("%s%u indexed, %u unchanged, %u renamed, %u removed, ",
            stopped ? "interrupted, kept: " : "", s->count[KB_EV_INDEXED],
            s->count[KB_EV_UNCHANGED], s->count[KB_EV_RENAMED], s->count[KB_EV_REMOVED]);
     if (s->count[KB_EV_IGNORED])
@@ -201,6 +220,7 @@ int main(int argc, char **argv)
         {"follow", no_argument, NULL, 'F'},
         {"exclude", required_argument, NULL, 'x'},
         {"include", required_argument, NULL, 'i'},
+        {"shard", required_argument, NULL, 's'},
         {"no-gitignore", no_argument, NULL, 'G'},
         {"wait", no_argument, NULL, 'W'},
         {"max-size", required_argument, NULL, 'M'},
@@ -234,6 +254,14 @@ int main(int argc, char **argv)
         case 'F': opts.follow = true; break;
         case 'x': exclude[opts.nexclude++] = optarg; break;
         case 'i': include[opts.ninclude++] = optarg; break;
+        case 's':
+            if (kb_shard_parse(optarg, &opts.shard) != KB_OK) {
+                kb_cli_diag("kbindex", "--shard",
+                            "'%s' is not I/N, shard I of N with 1 <= I <= N <= %d", optarg,
+                            KB_SHARD_MAX);
+                return KB_EXIT_ERROR;
+            }
+            break;
         case 'G': opts.no_gitignore = true; break;
         case 'W': opts.wait = true; break;
         case 'M':

@@ -90,24 +90,33 @@ static void rule_file_warning(void *ctx, const char *path, const char *reason)
 /* Visits the entry at w->abs, of lstat `st`. */
 static int visit_entry(walker *w, struct stat *st)
 {
+    bool link = S_ISLNK(st->st_mode), follow = link && w->o->follow;
+    struct stat target;
+    int target_err = follow && stat(w->abs.data, &target) != 0 ? errno : 0;
+    /* Another shard's file is not in this folder: nothing is said of it.
+       A followed link is a file or a folder as its target is. */
+    bool dir = follow && !target_err ? S_ISDIR(target.st_mode) : S_ISDIR(st->st_mode);
+    if (!dir && !kb_shard_has(w->o->shard, rel_of(w)))
+        return 0;
     /* A link is judged as a file, as git does, whatever it points to. */
     if (w->o->ignore && kb_ignore_skip(w->o->ignore, rel_of(w), S_ISDIR(st->st_mode))) {
         report(w, KB_EV_IGNORED, NULL);
         return 0;
     }
-    if (S_ISLNK(st->st_mode)) {
-        if (!w->o->follow) {
+    if (link) {
+        if (!follow) {
             report(w, KB_EV_SYMLINK, "symbolic link, not followed (--follow follows links)");
             return 0;
         }
-        if (stat(w->abs.data, st) != 0) {
-            if (errno == ENOENT || errno == ELOOP)
-                report(w, errno == ENOENT ? KB_EV_BROKEN_LINK : KB_EV_LINK_LOOP,
-                       errno == ENOENT ? "symbolic link to nothing" : "symbolic link loop");
+        if (target_err) {
+            if (target_err == ENOENT || target_err == ELOOP)
+                report(w, target_err == ENOENT ? KB_EV_BROKEN_LINK : KB_EV_LINK_LOOP,
+                       target_err == ENOENT ? "symbolic link to nothing" : "symbolic link loop");
             else
-                report(w, KB_EV_UNREADABLE, strerror(errno));
+                report(w, KB_EV_UNREADABLE, strerror(target_err));
             return 0;
         }
+        *st = target;
     }
     if (S_ISDIR(st->st_mode)) {
         if (w->skip_set && same_dir(w->skip, st))

@@ -15,6 +15,12 @@
  * (kb_file_event) is reported and the run goes on.  One writer at a time:
  * a lock file in the index folder (lock.h) names the process holding it.
  *
+ * With opts.shard the index holds one shard of the folder (shard.h): the
+ * files of the other shards are treated as not in the folder (not read,
+ * not reported, not counted; removed from the index if it held them).
+ * The shard is recorded (KB_META_SHARD) and later runs keep it until
+ * given another one; shard 1 of 1 is the whole folder again.
+ *
  * Each passage is scored for page chrome (boilerplate.h); the score and
  * its signals go into the passage record, and passages judged chrome also
  * get KB_CHROME_TERM.
@@ -25,6 +31,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "kbsearch/shard.h"
 #include "kbsearch/status.h"
 
 #ifdef __cplusplus
@@ -44,6 +51,9 @@ extern "C" {
 #define KB_META_BOILERPLATE "kb:boilerplate" /* "filter" or "keep" */
 #define KB_META_TOKENIZER "kb:tokenizer" /* KB_TOKENIZER_ID: queries are
                                             tokenized the same way */
+#define KB_META_SHARD "kb:shard" /* "I/N" (shard.h) when the index holds
+                                    shard I of N of the folder's files;
+                                    absent when it holds them all */
 
 /* The boolean term of passages judged chrome (boilerplate.h), which
  * searches leave out unless asked to include them. */
@@ -105,7 +115,8 @@ const char *kb_file_event_name(kb_file_event ev);
 
 /* Called for every event: `path` relative to the folder (for KB_EV_NOTE
  * maybe another file), `detail` a short lower-case phrase saying why or
- * NULL (KB_EV_INDEXED: "new" or "changed"; KB_EV_RENAMED: the old path).
+ * NULL (KB_EV_INDEXED: "new" or "changed"; KB_EV_RENAMED: the old path;
+ * KB_EV_REMOVED: "not in shard I/N" for a file of another shard).
  * Both valid during the call. */
 typedef void (*kb_event_fn)(void *ctx, kb_file_event ev, const char *path, const char *detail);
 
@@ -139,6 +150,10 @@ typedef struct kb_index_opts {
     size_t nexclude;
     const char *const *include; /* --include globs: only files matching */
     size_t ninclude;
+    kb_shard shard;       /* the files to index; {0, 0}: the shard the
+                             index records (KB_META_SHARD, kept by rebuild
+                             too), else the whole folder; {1, 1}: the
+                             whole folder */
     bool rebuild;         /* empty the index first, whatever built it */
     bool wait;            /* another writer holds the index: wait for it */
     bool check;           /* change nothing: open the index read-only and
@@ -162,6 +177,8 @@ typedef struct kb_index_stats {
     unsigned count[KB_EV_COUNT]; /* files (and folders) per event */
     unsigned long passages;      /* passages written by this run */
     unsigned long long bytes;    /* bytes of text read */
+    kb_shard shard;              /* the part of the folder the run
+                                    indexed; {1, 1}: all of it */
 } kb_index_stats;
 
 /* Called for a warning about a file that is not one of the folder's

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include "kbsearch/ignore.h"
 #include "kbsearch/indexer.h"
+#include "kbsearch/shard.h"
 #include "kbsearch/status.h"
 
 #ifdef __cplusplus
@@ -16,6 +17,9 @@ typedef struct kb_walk_opts {
     const char *skip;  /* a folder not to enter (the index), or NULL */
     bool follow;       /* follow symbolic links */
     kb_ignore *ignore; /* rules of entries to leave out, or NULL */
+    kb_shard shard;    /* files of other shards are passed over silently,
+                          as if not there; folders are all walked.
+                          {0, 0}: every file (as {1, 1}) */
 } kb_walk_opts;
 
 /* Called for each regular file: `rel` is its path relative to the root
@@ -24,7 +28,8 @@ typedef struct kb_walk_opts {
 typedef int (*kb_file_fn)(void *ctx, const char *rel, const struct stat *st);
 
 /* Walks `root` depth-first, entries sorted by name (bytes).  Names that
- * start with '.' and the `skip` folder are passed over silently; what is
+ * start with '.', the `skip` folder and files (symbolic links, special
+ * files) of another shard are passed over silently; what is
  * not visited for another reason goes to `event`: an entry the ignore
  * rules leave out (KB_EV_IGNORED: a folder once, not its files; a rule
  * file that cannot be read is KB_EV_UNREADABLE), a folder that cannot be
