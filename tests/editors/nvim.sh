@@ -16,6 +16,7 @@ trap 'rm -rf "$work"' EXIT
 
 cp -r "$KB_TESTS/editors/fixtures/kb" "$work/kb"
 "$KBINDEX" "$work/kb" >/dev/null 2>&1 || fail "kbindex on the fixture"
+cp -r "$KB_EDITORS/nvim/doc" "$work/doc"
 mkdir "$work/noindex" "$work/home"
 echo "compost, with no index above it" >"$work/noindex/loose.txt"
 for q in compost lighthouse; do
@@ -30,7 +31,7 @@ else
 fi
 
 HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share \
-    KB_DIR=$work/kb NOINDEX_DIR=$work/noindex EXPECT_DIR=$work KB_SERVE=$serve \
+    KB_DIR=$work/kb NOINDEX_DIR=$work/noindex EXPECT_DIR=$work DOC_COPY=$work/doc KB_SERVE=$serve \
     timeout 60 nvim --headless --clean -i NONE --cmd "set rtp^=$KB_EDITORS/nvim" \
     -c "luafile $KB_TESTS/editors/nvim_test.lua" </dev/null ||
     fail "Neovim test (exit $?)"

@@ -10,6 +10,7 @@ local env = {
   kbsearch = os.getenv('KBSEARCH'),
   serve = os.getenv('KB_SERVE') == '1',
   editors = os.getenv('KB_EDITORS'),
+  doc = os.getenv('DOC_COPY'), -- a copy of editors/nvim/doc, for :helptags
 }
 
 local failures = {}
@@ -238,8 +239,10 @@ local function main()
   require('kbsearch').setup({ cmd = env.kbsearch })
   check(vim.fn.exists(':KbSearch') == 2 and vim.fn.exists(':KbSearchClear') == 2, 'commands not defined')
   quickfix_part()
+  local ok, err = pcall(vim.cmd, 'helptags ' .. vim.fn.fnameescape(env.doc))
+  check(ok and #vim.fn.readfile(env.doc .. '/tags') > 0, 'helptags: ' .. tostring(err))
   -- Telescope is not installed here: the picker can only be compiled.
-  local _, err = loadfile(env.editors .. '/nvim/lua/telescope/_extensions/kbsearch.lua')
+  _, err = loadfile(env.editors .. '/nvim/lua/telescope/_extensions/kbsearch.lua')
   eq(err, nil, 'telescope extension: compiles')
   if env.serve then
     serve_part()

@@ -6,6 +6,8 @@ local telescope = require('telescope')
 local pickers = require('telescope.pickers')
 local sorters = require('telescope.sorters')
 local conf = require('telescope.config').values
+local actions = require('telescope.actions')
+local action_state = require('telescope.actions.state')
 
 local kbsearch = require('kbsearch')
 local match = require('kbsearch.match')
@@ -55,8 +57,10 @@ local function entry(loc)
     end,
     filename = loc.filename,
     lnum = loc.lnum,
-    -- telescope's edit action hands col to nvim_win_set_cursor: 0-based.
-    col = loc.col - 1,
+    -- 1-based, as in telescope's grep entries: its edit action hands col to
+    -- nvim_win_set_cursor (0-based), and leaving the prompt's insert mode
+    -- then moves the cursor one byte left, onto the word.
+    col = loc.col,
   }
 end
 
@@ -104,6 +108,19 @@ local function picker(opts)
     finder = live_finder(client_for(folder), opts),
     sorter = sorters.empty(),
     previewer = conf.grep_previewer(opts),
+    attach_mappings = function()
+      -- The chosen passage's words are highlighted in its file, as after
+      -- :KbSearch (until :KbSearchClear or the next search).
+      actions.select_default:enhance({
+        pre = function()
+          local selected = action_state.get_selected_entry()
+          if selected then
+            highlight.show({ selected.value })
+          end
+        end,
+      })
+      return true
+    end,
   }):find()
 end
 
