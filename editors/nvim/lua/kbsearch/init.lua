@@ -112,7 +112,9 @@ function M.search(query, opts)
 
   local code, stdout, stderr = run(M.command(extra), M.folder(opts.buf or 0))
   if code ~= 0 and code ~= 1 then
-    local message = stderr ~= '' and stderr or string.format('kbsearch: stopped (exit %d)', code)
+    local message = stderr ~= '' and stderr
+      or code < 0 and 'kbsearch: interrupted'
+      or string.format('kbsearch: exit %d', code)
     vim.notify(message, vim.log.levels.ERROR)
     return
   end

@@ -20,42 +20,42 @@ end
 
 -- One JSON object of the process: kept if it belongs to the pending
 -- request, which its `end` completes.
-function Client:receive(line)
+local function receive(client, line)
   local ok, object = pcall(vim.json.decode, line)
-  local pending = self.pending
+  local pending = client.pending
   if not ok or type(object) ~= 'table' or not pending or object.id ~= pending.id then
     return
   end
   table.insert(pending.objects, object)
   if object.type == 'end' then
-    self.pending = nil
+    client.pending = nil
     pending.on_done(pending.objects)
   end
 end
 
 -- stdout comes in chunks cut anywhere: data's first item continues the
 -- previous chunk's last line, its last item is a line still incomplete.
-function Client:read(data)
-  data[1] = self.partial .. data[1]
-  self.partial = table.remove(data)
+local function read(client, data)
+  data[1] = client.partial .. data[1]
+  client.partial = table.remove(data)
   for _, line in ipairs(data) do
     if line ~= '' then
-      self:receive(line)
+      receive(client, line)
     end
   end
 end
 
 -- The process ended (killed, crashed, or refused to start: no index): the
 -- pending request ends with kbsearch's message; the next one restarts it.
-function Client:exited(job, code)
-  if job ~= self.job then
+local function exited(client, job, code)
+  if job ~= client.job then
     return
   end
-  self.job = nil
-  local pending = self.pending
-  self.pending = nil
+  client.job = nil
+  local pending = client.pending
+  client.pending = nil
   if pending then
-    local message = vim.trim(table.concat(self.stderr, '\n'))
+    local message = client.last_error
     if message == '' then
       message = string.format('kbsearch --serve stopped (exit %d)', code)
     end
@@ -63,29 +63,33 @@ function Client:exited(job, code)
   end
 end
 
-function Client:start()
-  if self.job then
+local function start(client)
+  if client.job then
     return true
   end
-  self.partial, self.stderr = '', {}
+  client.partial, client.last_error = '', ''
   local job
-  local ok, id = pcall(vim.fn.jobstart, self.argv, {
-    cwd = self.cwd,
+  local ok, id = pcall(vim.fn.jobstart, client.argv, {
+    cwd = client.cwd,
     on_stdout = function(_, data)
-      self:read(data)
+      read(client, data)
     end,
+    -- Only the last message is kept: the one said on the way out.
     on_stderr = function(_, data)
-      vim.list_extend(self.stderr, data)
+      local text = vim.trim(table.concat(data, '\n'))
+      if text ~= '' then
+        client.last_error = text
+      end
     end,
     on_exit = function(_, code)
-      self:exited(job, code)
+      exited(client, job, code)
     end,
   })
   if not ok or id <= 0 then
-    return false, 'cannot run ' .. self.argv[1] .. (ok and '' or ': ' .. id)
+    return false, 'cannot run ' .. client.argv[1] .. (ok and '' or ': ' .. id)
   end
   job = id
-  self.job = id
+  client.job = id
   return true
 end
 
@@ -96,7 +100,7 @@ end
 -- first; failure is a message when the process could not answer. Returns
 -- the request's id, or nil when the process could not start.
 function Client:request(request, on_done)
-  local started, failure = self:start()
+  local started, failure = start(self)
   if not started then
     on_done({}, failure)
     return nil
