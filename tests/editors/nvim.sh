@@ -24,7 +24,7 @@ for q in compost lighthouse; do
 done
 
 serve=0
-if "$KBSEARCH" --help | grep -q -- --serve; then
+if [[ $("$KBSEARCH" --help) == *--serve* ]]; then
     serve=1
 else
     echo "serve part: SKIPPED (no --serve yet)"
