@@ -1,7 +1,8 @@
 -- :Telescope kbsearch: a live picker over one `kbsearch --serve` process
 -- per index, asked again at each change of the prompt, kbsearch's ranking
 -- kept as it is. Written against telescope 0.1.x (the releases for Neovim
--- 0.7) and untested here: telescope is not installed on the test machines.
+-- 0.7); tried by hand with 0.1.4, not by the tests (telescope is not
+-- installed on the test machines).
 local telescope = require('telescope')
 local pickers = require('telescope.pickers')
 local sorters = require('telescope.sorters')
