@@ -79,6 +79,14 @@ function! s:test() abort
     call assert_match('^Vim(echoerr):kbsearch: no index found in ' . $KB_WORK . '/noindex', v:exception)
   endtry
   call assert_equal(before + 1, getqflist({'nr': '$'}).nr, 'an error leaves the lists alone')
+
+  let g:kbsearch_program = $KB_WORK . '/no-such-kbsearch'
+  try
+    KbSearch compost
+    call assert_report('no program: no error')
+  catch
+    call assert_match("^Vim(echoerr):kbsearch: cannot run '.*/no-such-kbsearch'", v:exception)
+  endtry
 endfunction
 
 runtime plugin/kbsearch.vim
