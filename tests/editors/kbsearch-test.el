@@ -200,8 +200,8 @@ COLUMN counts characters from 0."
   (should (require 'consult nil t))
   (should (commandp 'consult-kbsearch))
   (should (equal (kbsearch--consult-builder "lighthouse keeper -- --per-file 1")
-                 `((,kbsearch-program "--json" "--limit" "50" "--per-file" "1"
-                                      "--" "lighthouse keeper"))))
+                 `((,(executable-find kbsearch-program) "--json" "--limit" "50"
+                    "--per-file" "1" "--" "lighthouse keeper"))))
   (should-not (kbsearch--consult-builder "  "))
   (with-current-buffer (kbsearch-test-file "kb/notes/garden.md")
     (let ((async (kbsearch--consult-async (consult--async-sink)))
