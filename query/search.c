@@ -1,11 +1,16 @@
 /* The searcher: query text -> engine query -> candidates -> ranked hits. */
 #include "kbsearch/search.h"
 
+#include <fcntl.h>
 #include <math.h>
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kbsearch/buf.h"
 #include "kbsearch/describe.h"
@@ -27,7 +32,11 @@ struct kb_searcher {
     kb_db *db;
     kb_tokenizer *tk;
     kb_stemmer *stemmer; /* NULL for language "none" */
+    char *language;      /* the index's, which the stemmer is for */
     char *root;
+    char *path;          /* the index folder, as given to kb_searcher_open */
+    int held;            /* that folder, held open (-1 if it could not be) */
+    bool broken;         /* the last refresh failed: open afresh next time */
     kb_buf error;
 };
 
@@ -425,6 +434,67 @@ static kb_status set_error(kb_searcher *s, kb_status st, const char *fmt, const 
     return st;
 }
 
+/* A malloc'd message (NULL when memory ran out). */
+__attribute__((format(printf, 1, 2))) static char *message(const char *fmt, ...)
+{
+    va_list ap;
+    char *m;
+    va_start(ap, fmt);
+    int n = vasprintf(&m, fmt, ap);
+    va_end(ap);
+    return n < 0 ? NULL : m;
+}
+
+/* Takes what the searcher keeps from the index's metadata (its root and
+ * stemming language) into s, once the index is known to be one this
+ * kbsearch reads (its schema and tokenizer); *msg says why not.  s is
+ * unchanged on failure, and its stemmer is only rebuilt when the language
+ * changed. */
+static kb_status adopt_metadata(kb_searcher *s, char **msg)
+{
+    char *schema = NULL, *tokenizer = NULL, *language = NULL, *root = NULL;
+    kb_status st = kb_db_get_meta(s->db, KB_META_SCHEMA, &schema, NULL);
+    if (!st)
+        st = kb_db_get_meta(s->db, KB_META_TOKENIZER, &tokenizer, NULL);
+    if (!st)
+        st = kb_db_get_meta(s->db, KB_META_LANGUAGE, &language, NULL);
+    if (!st)
+        st = kb_db_get_meta(s->db, KB_META_ROOT, &root, NULL);
+    if (st) {
+        *msg = message("opening index at %s: %s", s->path, kb_db_last_error(s->db));
+    } else if (atoi(schema) != KB_SCHEMA_VERSION) {
+        *msg = message("index at %s has schema '%s', this kbsearch reads %d: run kbindex again "
+                       "after removing the index folder", s->path, schema, KB_SCHEMA_VERSION);
+        st = KB_ERR_VERSION;
+    } else if (strcmp(tokenizer, KB_TOKENIZER_ID) != 0) {
+        *msg = message("index at %s was tokenized as '%s', this kbsearch tokenizes queries as "
+                       "'%s': run kbindex again after removing the index folder", s->path,
+                       tokenizer, KB_TOKENIZER_ID);
+        st = KB_ERR_VERSION;
+    }
+    bool new_language = !st && (!s->language || strcmp(language, s->language) != 0);
+    kb_stemmer *stemmer = NULL;
+    if (new_language && *language && strcmp(language, "none") != 0)
+        st = kb_stemmer_new(language, &stemmer, msg);
+    if (!st && new_language) {
+        kb_stemmer_free(s->stemmer);
+        s->stemmer = stemmer;
+        char *old = s->language;
+        s->language = language;
+        language = old;
+    }
+    if (!st && (!s->root || strcmp(root, s->root) != 0)) {
+        char *old = s->root;
+        s->root = root;
+        root = old;
+    }
+    free(schema);
+    free(tokenizer);
+    free(language);
+    free(root);
+    return st;
+}
+
 kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg)
 {
     *out = NULL;
@@ -433,42 +503,15 @@ kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg
     kb_searcher *s = calloc(1, sizeof *s);
     if (!s)
         return KB_ERR_NOMEM;
-    char *msg = NULL, *schema = NULL, *language = NULL, *tokenizer = NULL;
+    s->held = -1;
+    char *msg = NULL;
     kb_status st = kb_db_open(db_path, KB_DB_READ, &s->db, &msg);
     if (!st)
         st = kb_tokenizer_new(&s->tk);
+    if (!st && !(s->path = strdup(db_path)))
+        st = KB_ERR_NOMEM;
     if (!st)
-        st = kb_db_get_meta(s->db, KB_META_SCHEMA, &schema, NULL);
-    if (!st)
-        st = kb_db_get_meta(s->db, KB_META_LANGUAGE, &language, NULL);
-    if (!st)
-        st = kb_db_get_meta(s->db, KB_META_ROOT, &s->root, NULL);
-    if (!st)
-        st = kb_db_get_meta(s->db, KB_META_TOKENIZER, &tokenizer, NULL);
-    if (!st && !msg && s->db && atoi(schema) != KB_SCHEMA_VERSION) {
-        kb_buf b = KB_BUF_INIT;
-        kb_buf_printf(&b, "index at %s has schema '%s', this kbsearch reads %d: run kbindex again "
-                          "after removing the index folder", db_path, schema, KB_SCHEMA_VERSION);
-        msg = b.data;
-        st = KB_ERR_VERSION;
-    } else if (!st && !msg && s->db && strcmp(tokenizer, KB_TOKENIZER_ID) != 0) {
-        kb_buf b = KB_BUF_INIT;
-        kb_buf_printf(&b, "index at %s was tokenized as '%s', this kbsearch tokenizes queries "
-                          "as '%s': run kbindex again after removing the index folder",
-                      db_path, tokenizer, KB_TOKENIZER_ID);
-        msg = b.data;
-        st = KB_ERR_VERSION;
-    }
-    if (!st && *language && strcmp(language, "none") != 0)
-        st = kb_stemmer_new(language, &s->stemmer, &msg);
-    if (st && !msg && s->db) {
-        kb_buf b = KB_BUF_INIT;
-        kb_buf_printf(&b, "opening index at %s: %s", db_path, kb_db_last_error(s->db));
-        msg = b.data;
-    }
-    free(schema);
-    free(language);
-    free(tokenizer);
+        st = adopt_metadata(s, &msg);
     if (st) {
         if (errmsg)
             *errmsg = msg;
@@ -477,6 +520,9 @@ kb_status kb_searcher_open(const char *db_path, kb_searcher **out, char **errmsg
         kb_searcher_free(s);
         return st;
     }
+    /* Held open, the folder's inode number cannot be given to another
+     * file: a folder at db_path with another one is a new index. */
+    s->held = open(db_path, O_RDONLY | O_CLOEXEC);
     *out = s;
     return KB_OK;
 }
@@ -488,9 +534,64 @@ void kb_searcher_free(kb_searcher *s)
     kb_db_close(s->db);
     kb_tokenizer_free(s->tk);
     kb_stemmer_free(s->stemmer);
+    free(s->language);
     free(s->root);
+    free(s->path);
+    if (s->held >= 0)
+        close(s->held);
     kb_buf_free(&s->error);
     free(s);
+}
+
+/* Whether the folder at s->path is no longer the one s opened (deleted,
+ * and maybe built again). */
+static bool replaced(const kb_searcher *s)
+{
+    struct stat now, held;
+    if (stat(s->path, &now) != 0)
+        return true;
+    return s->held >= 0 && fstat(s->held, &held) == 0 &&
+           (now.st_dev != held.st_dev || now.st_ino != held.st_ino);
+}
+
+/* Opens the index at s->path afresh, in place of what s had open. */
+static kb_status open_again(kb_searcher *s, char **msg)
+{
+    kb_searcher *fresh;
+    kb_status st = kb_searcher_open(s->path, &fresh, msg);
+    if (st)
+        return st;
+    kb_searcher old = *s;
+    *s = *fresh;
+    s->error = old.error;
+    old.error = fresh->error;
+    *fresh = old;
+    kb_searcher_free(fresh);
+    return KB_OK;
+}
+
+kb_status kb_searcher_refresh(kb_searcher *s)
+{
+    kb_buf_reset(&s->error);
+    char *msg = NULL;
+    kb_status st;
+    /* Xapian's reopen would keep reading a deleted index's files, and one
+     * built again may be at the revision s has: only a new open sees it.
+     * After any failure, start afresh too. */
+    if (s->broken || replaced(s)) {
+        st = open_again(s, &msg);
+    } else if ((st = kb_db_reopen(s->db))) {
+        msg = message("reopening index at %s: %s", s->path, kb_db_last_error(s->db));
+    } else {
+        st = adopt_metadata(s, &msg);
+    }
+    s->broken = st != KB_OK;
+    if (st == KB_ERR_NOT_FOUND)
+        set_error(s, st, "no index at %s any more: run kbindex to build it again", s->path);
+    else if (st)
+        set_error(s, st, "%s", msg ? msg : kb_status_str(st));
+    free(msg);
+    return st;
 }
 
 const char *kb_searcher_last_error(const kb_searcher *s)

@@ -76,8 +76,23 @@ void kb_searcher_free(kb_searcher *s);
 /* The message of its last failed call; owned by the searcher. */
 const char *kb_searcher_last_error(const kb_searcher *s);
 
+/* Catches the searcher up with the index on disk, for a process that keeps
+ * it open across queries (kbsearch --serve): a searcher sees the index as
+ * of its open or last refresh.  Cheap when nothing changed (Xapian rereads
+ * one small file).  After kbindex committed, the new revision is read;
+ * when the index folder was deleted (and maybe built again), or the last
+ * refresh failed, the index is opened afresh.  Either way what the
+ * searcher keeps from the index's metadata follows: the root
+ * (kb_searcher_root may then return another pointer), the stemming
+ * language, the schema and tokenizer checks.
+ * KB_OK; or KB_ERR_NOT_FOUND (no index there any more), KB_ERR_VERSION,
+ * KB_ERR_NOMEM, ... with the message in kb_searcher_last_error: the
+ * searcher still answers from what it had, and the next refresh opens the
+ * index afresh. */
+kb_status kb_searcher_refresh(kb_searcher *s);
+
 /* The absolute path of the indexed folder (paths in hits are relative to
- * it); owned by the searcher. */
+ * it); owned by the searcher, valid until it is freed or refreshed. */
 const char *kb_searcher_root(const kb_searcher *s);
 
 typedef struct kb_search_opts {
