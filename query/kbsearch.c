@@ -12,10 +12,13 @@
 #include "kbsearch/pool.h"
 #include "kbsearch/printer.h"
 #include "kbsearch/search.h"
+#include "request.h"
+#include "serve.h"
 
 static const char usage[] =
     "Usage: kbsearch [OPTION]... QUERY...\n"
     "       kbsearch [OPTION]... --batch FILE\n"
+    "       kbsearch [OPTION]... --serve\n"
     "Rank the passages of an index made by kbindex against QUERY (all the\n"
     "words together are one query) and print the best ones.\n"
     "\n"
@@ -56,6 +59,12 @@ static const char usage[] =
     "                        number); blank lines and lines starting with # are\n"
     "                        skipped; queries run on up to 8 CPUs at once (the\n"
     "                        index opened once per CPU) and print in input order\n"
+    "      --serve           for editors: keep the index open and answer each\n"
+    "                        JSON request read from stdin, {\"id\":1,\"query\":\"..\"}\n"
+    "                        per line, with JSON Lines as --json writes them (an\n"
+    "                        index that kbindex changed is reread; a request a\n"
+    "                        newer one waits behind is cancelled); -n, --per-file,\n"
+    "                        --all, --no-correct and --explain set the defaults\n"
     "      --all             include passages kbindex judged page chrome (menus,\n"
     "                        footers, share bars: see kbindex --show-boilerplate),\n"
     "                        ranked after all the others\n"
@@ -95,6 +104,7 @@ typedef struct {
     int null;
     long context;    /* -1: snippets */
     const char *batch;
+    int serve;
     int all;
     int explain;
     int explain_query;
@@ -198,7 +208,8 @@ static void show_job(kb_printer *pr, const options *o, const query_job *q, outco
     double t0 = now_ms();
     const char *context = o->batch ? q->qid : "query";
     const char *error = q->error.data ? q->error.data : "";
-    kb_print_query pq = {q->qid, q->text, q->hits ? kb_hits_query(q->hits) : NULL};
+    kb_print_query pq = {.qid = q->qid, .text = q->text,
+                         .parsed = q->hits ? kb_hits_query(q->hits) : NULL};
     kb_status out = pr->begin(pr, &pq);
     if (q->st) {
         kb_cli_diag("kbsearch", context, "%s", error);
@@ -347,6 +358,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"json", no_argument, NULL, 'j'},
         {"vimgrep", no_argument, NULL, 'v'},
         {"batch", required_argument, NULL, 'b'},
+        {"serve", no_argument, NULL, 'S'},
         {"all", no_argument, NULL, 'a'},
         {"explain", no_argument, NULL, 'e'},
         {"explain-query", no_argument, NULL, 'Q'},
@@ -367,12 +379,12 @@ static int parse_args(int argc, char **argv, options *o)
         switch (c) {
         case 'd': o->db = optarg; break;
         case 'n':
-            if (!kb_cli_number("kbsearch", "--limit", optarg, 100000, &v))
+            if (!kb_cli_number("kbsearch", "--limit", optarg, KB_REQUEST_COUNT_MAX, &v))
                 return KB_EXIT_ERROR;
             o->limit = v;
             break;
         case 'p':
-            if (!kb_cli_number("kbsearch", "--per-file", optarg, 100000, &v))
+            if (!kb_cli_number("kbsearch", "--per-file", optarg, KB_REQUEST_COUNT_MAX, &v))
                 return KB_EXIT_ERROR;
             o->per_file = (long)v;
             break;
@@ -394,6 +406,7 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case 'j': o->format = FORMAT_JSON; break;
         case 'b': o->batch = optarg; break;
+        case 'S': o->serve = 1; break;
         case 'a': o->all = 1; break;
         case 'e': o->explain = 1; break;
         case 'Q': o->explain_query = 1; break;
@@ -405,10 +418,20 @@ static int parse_args(int argc, char **argv, options *o)
             return KB_EXIT_ERROR;
         }
     }
+    if (o->serve && (optind < argc || o->batch || o->explain_query || o->context >= 0 ||
+                     (o->format != FORMAT_TEXT && o->format != FORMAT_JSON))) {
+        kb_cli_diag("kbsearch", "--serve", "queries come from stdin and answers are JSON: no "
+                    "query, --batch, --explain-query, -C, -l or other --format with it");
+        return KB_EXIT_ERROR;
+    }
+    if (o->serve)
+        o->format = FORMAT_JSON;
     if (o->format == FORMAT_PATHS)
         o->per_file = 1;
     else if (o->per_file < 0)
         o->per_file = o->format == FORMAT_TEXT ? 3 : 0;
+    if (o->serve)
+        return -1;
     if (!o->batch && optind == argc) {
         kb_cli_diag("kbsearch", NULL, "no query given (try 'kbsearch --help')");
         return KB_EXIT_ERROR;
@@ -446,7 +469,7 @@ static kb_searcher *open_index(const options *o, const char *cwd, kb_buf *path)
 
 int main(int argc, char **argv)
 {
-    options o = {NULL, 10, -1, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL, 0, 0, 0, 0};
+    options o = {NULL, 10, -1, COLOR_AUTO, FORMAT_TEXT, 0, -1, NULL, 0, 0, 0, 0, 0};
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)
         return rc;
@@ -460,6 +483,13 @@ int main(int argc, char **argv)
     if (!s) {
         kb_buf_free(&db_path);
         return KB_EXIT_ERROR;
+    }
+    if (o.serve) {
+        kb_search_opts so = {o.limit, (size_t)o.per_file, o.all, o.explain, o.no_correct};
+        kb_status st = kb_serve(s, STDIN_FILENO, stdout, &so);
+        kb_searcher_free(s);
+        kb_buf_free(&db_path);
+        return st ? KB_EXIT_ERROR : KB_EXIT_MATCH;
     }
     const char *no_color = getenv("NO_COLOR");
     bool color = o.color == COLOR_ALWAYS ||
