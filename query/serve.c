@@ -89,15 +89,25 @@ static kb_status take(reader *r, const char *p, size_t n)
     return st;
 }
 
-/* Reads what has arrived; with `wait`, waits for something first.  At
- * the end of the input, a last line without its newline counts. */
+/* Reads what has arrived, without waiting for more; with `wait`, waits
+ * first until a request is complete.  At the end of the input, a last
+ * line without its newline counts. */
 static kb_status read_some(reader *r, bool wait)
 {
     char chunk[65536];
     while (!r->eof) {
-        struct pollfd pf = {r->fd, POLLIN, 0};
-        if (!wait && poll(&pf, 1, 0) == 0)
-            return KB_OK;
+        if (!wait || r->head < r->n) {
+            struct pollfd pf = {r->fd, POLLIN, 0};
+            int ready = poll(&pf, 1, 0);
+            if (ready == 0)
+                return KB_OK;
+            if (ready < 0 && errno == EINTR)
+                continue;
+            if (ready < 0) {
+                r->read_errno = errno;
+                return KB_ERR_IO;
+            }
+        }
         ssize_t got = read(r->fd, chunk, sizeof chunk);
         if (got < 0 && errno == EINTR)
             continue;
@@ -110,7 +120,7 @@ static kb_status read_some(reader *r, bool wait)
             return r->line.len || r->overlong ? end_line(r) : KB_OK;
         }
         kb_status st = take(r, chunk, (size_t)got);
-        if (st || wait)
+        if (st)
             return st;
     }
     return KB_OK;
@@ -170,10 +180,8 @@ kb_status kb_serve(kb_searcher *s, int in, FILE *out, const kb_search_opts *defa
     reader r = {.fd = in, .defaults = defaults};
     kb_status st = KB_OK;
     while (!st) {
-        if (r.head == r.n && (st = read_some(&r, true)))
-            break;
-        if (r.head == r.n)
-            break; /* the end of the input */
+        if ((st = read_some(&r, true)) || r.head == r.n)
+            break; /* an error, or the end of the input */
         /* A copy: reading while it is answered may move the queue. */
         kb_request q = r.queue[r.head++];
         st = answer(s, &r, &q, out);
