@@ -90,7 +90,8 @@ static const char usage[] =
     "in its objects instead) and, last, how many results come from files\n"
     "changed since they were indexed.\n"
     "Exit status: 0 when something matched, 1 when nothing did, 2 on error\n"
-    "(also when one query of a batch failed).\n";
+    "(also when one query of a batch failed); --serve: 0 at the end of its\n"
+    "input, 2 when reading or writing failed.\n";
 
 enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_VIMGREP, FORMAT_TREC, FORMAT_PATHS };
