@@ -126,12 +126,16 @@ static kb_status read_some(reader *r, bool wait)
     return KB_OK;
 }
 
-/* Whether a request is waiting behind the one being answered. */
+/* Whether a request is waiting behind the one being answered (a
+ * malformed line is none: it does not replace a query). */
 static bool newer_waiting(reader *r, kb_status *st)
 {
     if (!*st)
         *st = read_some(r, false);
-    return r->n > r->head;
+    for (size_t i = r->head; i < r->n; i++)
+        if (!r->queue[i].error.len)
+            return true;
+    return false;
 }
 
 /* The request's answer, as --json would write it, then flushed. */

@@ -11,8 +11,8 @@
 /* Answers the requests read from the file descriptor `in` on `out` until
  * `in` ends, with `defaults` for what a request leaves out, refreshing the
  * searcher before each (kb_searcher_refresh).  A request that a newer one
- * is waiting behind, before its search or once it is done, is cancelled
- * (only its end object); a search is not interrupted half-way, as it takes
+ * (not a malformed line) is waiting behind, before its search or once it
+ * is done, is cancelled (only its end object); a search is not interrupted half-way, as it takes
  * a few milliseconds.  Writing to a closed pipe is an error here, not a
  * signal (SIGPIPE is ignored from the call on).  Returns KB_OK at the end
  * of the input; KB_ERR_IO when reading or writing failed, KB_ERR_NOMEM,

@@ -199,6 +199,13 @@ def main():
         else:
             check_full(req, got)
     assert not got[-1].get("cancelled"), "the last of a burst must be answered"
+    # A malformed line behind a request does not cancel it.
+    req = dict(QUERIES[0], id=next_id())
+    srv.write(json.dumps(req).encode() + b"\nnot json\n")
+    srv.sent += 2
+    ids.append(None)
+    check_full(req, srv.answer())
+    check_error(srv.answer(), None, "not JSON")
 
     # kbindex commits while the process runs: a new file is found...
     word = {"query": "quokkaberry", "no_correct": True}
