@@ -12,10 +12,13 @@
 #include "kbsearch/pool.h"
 #include "kbsearch/printer.h"
 #include "kbsearch/search.h"
+#include "request.h"
+#include "serve.h"
 
 static const char usage[] =
     "Usage: kbsearch [OPTION]... QUERY...\n"
     "       kbsearch [OPTION]... --batch FILE\n"
+    "       kbsearch [OPTION]... --serve\n"
     "Rank the passages of an index made by kbindex against QUERY (all the\n"
     "words together are one query) and print the best ones.\n"
     "\n"
@@ -69,6 +72,12 @@ static const char usage[] =
     "                        number); blank lines and lines starting with # are\n"
     "                        skipped; queries run on up to 8 CPUs at once (the\n"
     "                        index opened once per CPU) and print in input order\n"
+    "      --serve           for editors: keep the index open and answer each\n"
+    "                        JSON request read from stdin, {\"id\":1,\"query\":\"..\"}\n"
+    "                        per line, with JSON Lines as --json writes them (an\n"
+    "                        index that kbindex changed is reread; a request a\n"
+    "                        newer one waits behind is cancelled); -n, --per-file,\n"
+    "                        --all, --no-correct and --explain set the defaults\n"
     "      --all             include passages kbindex judged page chrome (menus,\n"
     "                        footers, share bars: see kbindex --show-boilerplate),\n"
     "                        ranked after all the others\n"
@@ -94,7 +103,8 @@ static const char usage[] =
     "in its objects instead) and, last, how many results come from files\n"
     "changed since they were indexed.\n"
     "Exit status: 0 when something matched, 1 when nothing did, 2 on error\n"
-    "(also when one query of a batch failed).\n";
+    "(also when one query of a batch failed); --serve: 0 at the end of its\n"
+    "input, 2 when reading or writing failed.\n";
 
 enum { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER };
 enum { FORMAT_TEXT, FORMAT_JSON, FORMAT_VIMGREP, FORMAT_TREC, FORMAT_PATHS };
@@ -113,6 +123,7 @@ typedef struct {
     int null;
     long context;    /* -1: snippets */
     const char *batch;
+    int serve;
     int all;
     int explain;
     int explain_query;
@@ -216,7 +227,8 @@ static void show_job(kb_printer *pr, const options *o, const query_job *q, outco
     double t0 = now_ms();
     const char *context = o->batch ? q->qid : "query";
     const char *error = q->error.data ? q->error.data : "";
-    kb_print_query pq = {q->qid, q->text, q->hits ? kb_hits_query(q->hits) : NULL};
+    kb_print_query pq = {.qid = q->qid, .text = q->text,
+                         .parsed = q->hits ? kb_hits_query(q->hits) : NULL};
     kb_status out = pr->begin(pr, &pq);
     if (q->st) {
         kb_cli_diag("kbsearch", context, "%s", error);
@@ -430,6 +442,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"json", no_argument, NULL, 'j'},
         {"vimgrep", no_argument, NULL, 'v'},
         {"batch", required_argument, NULL, 'b'},
+        {"serve", no_argument, NULL, 'S'},
         {"all", no_argument, NULL, 'a'},
         {"explain", no_argument, NULL, 'e'},
         {"explain-query", no_argument, NULL, 'Q'},
@@ -468,12 +481,12 @@ static int parse_args(int argc, char **argv, options *o)
             o->open.remote.connect_ms = (unsigned)v;
             break;
         case 'n':
-            if (!kb_cli_number("kbsearch", "--limit", optarg, 100000, &v))
+            if (!kb_cli_number("kbsearch", "--limit", optarg, KB_REQUEST_COUNT_MAX, &v))
                 return KB_EXIT_ERROR;
             o->limit = v;
             break;
         case 'p':
-            if (!kb_cli_number("kbsearch", "--per-file", optarg, 100000, &v))
+            if (!kb_cli_number("kbsearch", "--per-file", optarg, KB_REQUEST_COUNT_MAX, &v))
                 return KB_EXIT_ERROR;
             o->per_file = (long)v;
             break;
@@ -495,6 +508,7 @@ static int parse_args(int argc, char **argv, options *o)
             break;
         case 'j': o->format = FORMAT_JSON; break;
         case 'b': o->batch = optarg; break;
+        case 'S': o->serve = 1; break;
         case 'a': o->all = 1; break;
         case 'e': o->explain = 1; break;
         case 'Q': o->explain_query = 1; break;
@@ -506,10 +520,20 @@ static int parse_args(int argc, char **argv, options *o)
             return KB_EXIT_ERROR;
         }
     }
+    if (o->serve && (optind < argc || o->batch || o->explain_query || o->context >= 0 ||
+                     (o->format != FORMAT_TEXT && o->format != FORMAT_JSON))) {
+        kb_cli_diag("kbsearch", "--serve", "queries come from stdin and answers are JSON: no "
+                    "query, --batch, --explain-query, -C, -l or other --format with it");
+        return KB_EXIT_ERROR;
+    }
+    if (o->serve)
+        o->format = FORMAT_JSON;
     if (o->format == FORMAT_PATHS)
         o->per_file = 1;
     else if (o->per_file < 0)
         o->per_file = o->format == FORMAT_TEXT ? 3 : 0;
+    if (o->serve)
+        return -1;
     if (!o->batch && optind == argc) {
         kb_cli_diag("kbsearch", NULL, "no query given (try 'kbsearch --help')");
         return KB_EXIT_ERROR;
@@ -554,6 +578,14 @@ int main(int argc, char **argv)
     if (!s) {
         free_names(&names);
         return KB_EXIT_ERROR;
+    }
+    if (o.serve) {
+        kb_search_opts so = {o.limit, (size_t)o.per_file, o.all, o.explain, o.no_correct};
+        kb_status st = kb_serve(s, STDIN_FILENO, stdout, &so);
+        warn_missing(s, &names);
+        kb_searcher_free(s);
+        free_names(&names);
+        return st ? KB_EXIT_ERROR : KB_EXIT_MATCH;
     }
     const char *no_color = getenv("NO_COLOR");
     bool color = o.color == COLOR_ALWAYS ||

@@ -73,10 +73,20 @@ static kb_status flush(json_printer *j)
     return kb_line_printer_flush(&j->lp);
 }
 
+/* Which query an object is about: its "qid", or a --serve request's
+ * "id", already JSON. */
+static void query_key(kb_buf *b, const kb_print_query *q)
+{
+    if (q->id)
+        kb_buf_printf(b, ",\"id\":%s", q->id);
+    else
+        key_str(b, "qid", q->qid, strlen(q->qid));
+}
+
 static void head(json_printer *j, const char *type, const kb_print_query *q)
 {
     kb_buf_printf(&j->lp.line, "{\"type\":\"%s\"", type);
-    key_str(&j->lp.line, "qid", q->qid, strlen(q->qid));
+    query_key(&j->lp.line, q);
 }
 
 typedef struct {
@@ -105,7 +115,7 @@ static kb_status json_begin(kb_printer *p, const kb_print_query *q)
     j->queries++;
     j->query_outdated = 0;
     kb_buf_printf(&j->lp.line, "{\"type\":\"begin\",\"version\":%d", KB_JSON_VERSION);
-    key_str(&j->lp.line, "qid", q->qid, strlen(q->qid));
+    query_key(&j->lp.line, q);
     key_str(&j->lp.line, "query", q->text, strlen(q->text));
     kb_buf_puts(&j->lp.line, ",\"warnings\":[");
     for (size_t i = 0; q->parsed && i < q->parsed->nwarnings; i++) {
@@ -253,6 +263,8 @@ static kb_status json_end(kb_printer *p, const kb_print_query *q, size_t n, doub
     j->elapsed_ms += ms;
     head(j, "end", q);
     kb_buf_printf(&j->lp.line, ",\"matches\":%zu", n);
+    if (q->cancelled)
+        kb_buf_puts(&j->lp.line, ",\"cancelled\":true");
     outdated(&j->lp.line, j->query_outdated);
     kb_buf_printf(&j->lp.line, ",\"elapsed_ms\":%.3f}", ms);
     return flush(j);

@@ -1,11 +1,16 @@
 /* The searcher: query text -> engine query -> candidates -> ranked hits. */
 #include "kbsearch/search.h"
 
+#include <fcntl.h>
 #include <math.h>
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kbsearch/buf.h"
 #include "kbsearch/describe.h"
@@ -25,9 +30,10 @@ static const kb_bm25 passage_bm25 = {1.2, 0.5};
 
 /* One of the indexes searched together. */
 typedef struct {
-    const char *name; /* as given (owned by the shim's handle) */
+    char *name;       /* as given */
     char *root;       /* the folder it indexed; NULL when it is missing */
     bool remote;      /* its files are on another machine */
+    int held;         /* a local index's folder, held open (-1 if not) */
 } index_info;
 
 struct kb_searcher {
@@ -36,7 +42,9 @@ struct kb_searcher {
     kb_stemmer *stemmer; /* NULL for language "none" */
     index_info *indexes;
     size_t nindexes;
-    int partial;
+    kb_searcher_opts opts;
+    char *language;      /* the indexes', which the stemmer is for */
+    bool broken;         /* the last refresh failed: open afresh next time */
     kb_buf error;
 };
 
@@ -437,72 +445,96 @@ static kb_status set_error(kb_searcher *s, kb_status st, const char *fmt, const 
     return st;
 }
 
-/* What index i says of itself, checked against index 0: the schema and
- * tokenizer this kbsearch reads, the same stemming language.  On failure
- * a malloc'd *msg names the index. */
-static kb_status read_index(kb_searcher *s, size_t i, char **language, char **msg)
+/* A malloc'd message (NULL when memory ran out). */
+__attribute__((format(printf, 1, 2))) static char *message(const char *fmt, ...)
 {
-    index_info *ix = &s->indexes[i];
-    const char *name = ix->name;
+    va_list ap;
+    char *m;
+    va_start(ap, fmt);
+    int n = vasprintf(&m, fmt, ap);
+    va_end(ap);
+    return n < 0 ? NULL : m;
+}
+
+/* What index i says of itself: the folder it indexed in *root, its
+ * stemming language in *language, once it is known to be one this kbsearch
+ * reads (its schema and tokenizer); else *msg says why, naming it. */
+static kb_status read_index(kb_searcher *s, size_t i, char **root, char **language, char **msg)
+{
+    const char *name = s->indexes[i].name;
     char *schema = NULL, *tokenizer = NULL;
     kb_status st = kb_db_get_shard_meta(s->db, i, KB_META_SCHEMA, &schema, NULL);
     if (!st)
         st = kb_db_get_shard_meta(s->db, i, KB_META_LANGUAGE, language, NULL);
     if (!st)
-        st = kb_db_get_shard_meta(s->db, i, KB_META_ROOT, &ix->root, NULL);
+        st = kb_db_get_shard_meta(s->db, i, KB_META_ROOT, root, NULL);
     if (!st)
         st = kb_db_get_shard_meta(s->db, i, KB_META_TOKENIZER, &tokenizer, NULL);
-    kb_buf b = KB_BUF_INIT;
     if (st) {
-        kb_buf_printf(&b, "%s", kb_db_last_error(s->db));
+        *msg = message("opening index at %s: %s", name, kb_db_last_error(s->db));
     } else if (atoi(schema) != KB_SCHEMA_VERSION) {
-        kb_buf_printf(&b, "index at %s has schema '%s', this kbsearch reads %d: run kbindex again "
-                          "after removing the index folder", name, schema, KB_SCHEMA_VERSION);
+        *msg = message("index at %s has schema '%s', this kbsearch reads %d: run kbindex again "
+                       "after removing the index folder", name, schema, KB_SCHEMA_VERSION);
         st = KB_ERR_VERSION;
     } else if (strcmp(tokenizer, KB_TOKENIZER_ID) != 0) {
-        kb_buf_printf(&b, "index at %s was tokenized as '%s', this kbsearch tokenizes queries "
-                          "as '%s': run kbindex again after removing the index folder",
-                      name, tokenizer, KB_TOKENIZER_ID);
+        *msg = message("index at %s was tokenized as '%s', this kbsearch tokenizes queries as "
+                       "'%s': run kbindex again after removing the index folder", name,
+                       tokenizer, KB_TOKENIZER_ID);
         st = KB_ERR_VERSION;
     }
     free(schema);
     free(tokenizer);
-    if (st)
-        *msg = b.data;
     return st;
 }
 
-/* Reads every searched index's metadata; they must agree on the language
- * (what the query's words are stemmed with). */
-static kb_status read_indexes(kb_searcher *s, char **msg)
+/* Takes what the searcher keeps from the indexes' metadata (their roots,
+ * the stemming language, on which they must agree) into s.  s is unchanged
+ * on failure, and its stemmer is only rebuilt when the language changed. */
+static kb_status adopt_metadata(kb_searcher *s, char **msg)
 {
-    char *first = NULL;
-    size_t first_at = 0;
-    kb_status st = KB_OK;
+    char **roots = calloc(s->nindexes, sizeof *roots);
+    char *language = NULL;
+    size_t first = 0;
+    kb_status st = roots ? KB_OK : KB_ERR_NOMEM;
     for (size_t i = 0; i < s->nindexes && !st; i++) {
-        char *language = NULL;
+        char *lang = NULL;
         if (kb_db_shard_missing(s->db, i))
             continue;
-        st = read_index(s, i, &language, msg);
-        if (!st && !first) {
-            first = language;
-            first_at = i;
+        st = read_index(s, i, &roots[i], &lang, msg);
+        if (!st && !language) {
+            language = lang;
+            first = i;
             continue;
         }
-        if (!st && strcmp(first, language) != 0) {
-            kb_buf b = KB_BUF_INIT;
-            kb_buf_printf(&b, "indexes %s and %s cannot be searched together: their words were "
-                              "stemmed as '%s' and '%s' (index them with the same kbindex "
-                              "--language)", s->indexes[first_at].name, s->indexes[i].name,
-                          first, language);
-            *msg = b.data;
+        if (!st && strcmp(language, lang) != 0) {
+            *msg = message("indexes %s and %s cannot be searched together: their words were "
+                           "stemmed as '%s' and '%s' (index them with the same kbindex "
+                           "--language)", s->indexes[first].name, s->indexes[i].name, language,
+                           lang);
             st = KB_ERR_VERSION;
         }
-        free(language);
+        free(lang);
     }
-    if (!st && *first && strcmp(first, "none") != 0)
-        st = kb_stemmer_new(first, &s->stemmer, msg);
-    free(first);
+    bool new_language = !st && (!s->language || strcmp(language, s->language) != 0);
+    kb_stemmer *stemmer = NULL;
+    if (new_language && *language && strcmp(language, "none") != 0)
+        st = kb_stemmer_new(language, &stemmer, msg);
+    if (!st && new_language) {
+        kb_stemmer_free(s->stemmer);
+        s->stemmer = stemmer;
+        char *old = s->language;
+        s->language = language;
+        language = old;
+    }
+    for (size_t i = 0; !st && i < s->nindexes; i++) {
+        char *old = s->indexes[i].root;
+        s->indexes[i].root = roots[i];
+        roots[i] = old;
+    }
+    for (size_t i = 0; roots && i < s->nindexes; i++)
+        free(roots[i]);
+    free(roots);
+    free(language);
     return st;
 }
 
@@ -514,23 +546,28 @@ kb_status kb_searcher_open(const char *const *names, size_t n, const kb_searcher
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;
-    if (!o)
-        o = &default_opts;
     kb_searcher *s = calloc(1, sizeof *s);
     if (!s)
         return KB_ERR_NOMEM;
-    s->partial = o->partial;
+    s->opts = o ? *o : default_opts;
     char *msg = NULL;
-    kb_status st = kb_db_open_many(names, n, &o->remote, o->partial, &s->db, &msg);
+    kb_status st = kb_db_open_many(names, n, &s->opts.remote, s->opts.partial, &s->db, &msg);
     if (!st && !(s->indexes = calloc(n, sizeof *s->indexes)))
         st = KB_ERR_NOMEM;
-    for (size_t i = 0; i < n && !st; i++)
-        s->indexes[s->nindexes++] = (index_info){names[i], NULL,
-                                                 strncmp(names[i], "tcp://", 6) == 0};
+    for (size_t i = 0; i < n && !st; i++) {
+        index_info *ix = &s->indexes[s->nindexes++];
+        *ix = (index_info){strdup(names[i]), NULL, strncmp(names[i], "tcp://", 6) == 0, -1};
+        if (!ix->name)
+            st = KB_ERR_NOMEM;
+        /* Held open, the folder's inode number cannot be given to another
+         * file: a folder at that path with another one is a new index. */
+        else if (!ix->remote)
+            ix->held = open(names[i], O_RDONLY | O_CLOEXEC);
+    }
     if (!st)
         st = kb_tokenizer_new(&s->tk);
     if (!st)
-        st = read_indexes(s, &msg);
+        st = adopt_metadata(s, &msg);
     if (st) {
         if (errmsg)
             *errmsg = msg;
@@ -550,11 +587,81 @@ void kb_searcher_free(kb_searcher *s)
     kb_db_close(s->db);
     kb_tokenizer_free(s->tk);
     kb_stemmer_free(s->stemmer);
-    for (size_t i = 0; i < s->nindexes; i++)
+    for (size_t i = 0; i < s->nindexes; i++) {
+        free(s->indexes[i].name);
         free(s->indexes[i].root);
+        if (s->indexes[i].held >= 0)
+            close(s->indexes[i].held);
+    }
     free(s->indexes);
+    free(s->language);
     kb_buf_free(&s->error);
     free(s);
+}
+
+/* Whether the folder of a local index is no longer the one s opened
+ * (deleted, and maybe built again). */
+static bool replaced(const kb_searcher *s)
+{
+    for (size_t i = 0; i < s->nindexes; i++) {
+        const index_info *ix = &s->indexes[i];
+        struct stat now, held;
+        if (ix->remote)
+            continue;
+        if (stat(ix->name, &now) != 0)
+            return true;
+        if (ix->held >= 0 && fstat(ix->held, &held) == 0 &&
+            (now.st_dev != held.st_dev || now.st_ino != held.st_ino))
+            return true;
+    }
+    return false;
+}
+
+/* Opens the indexes of s afresh, in place of what s had open. */
+static kb_status open_again(kb_searcher *s, char **msg)
+{
+    kb_searcher *fresh;
+    const char **names = malloc(s->nindexes * sizeof *names);
+    if (!names)
+        return KB_ERR_NOMEM;
+    for (size_t i = 0; i < s->nindexes; i++)
+        names[i] = s->indexes[i].name;
+    kb_status st = kb_searcher_open(names, s->nindexes, &s->opts, &fresh, msg);
+    free(names);
+    if (st)
+        return st;
+    kb_searcher old = *s;
+    *s = *fresh;
+    s->error = old.error;
+    old.error = fresh->error;
+    *fresh = old;
+    kb_searcher_free(fresh);
+    return KB_OK;
+}
+
+kb_status kb_searcher_refresh(kb_searcher *s)
+{
+    kb_buf_reset(&s->error);
+    char *msg = NULL;
+    kb_status st;
+    /* Xapian's reopen would keep reading a deleted index's files, and one
+     * built again may be at the revision s has: only a new open sees it.
+     * After any failure, start afresh too. */
+    if (s->broken || replaced(s)) {
+        st = open_again(s, &msg);
+    } else if ((st = kb_db_reopen(s->db))) {
+        msg = message("reopening the index: %s", kb_db_last_error(s->db));
+    } else {
+        st = adopt_metadata(s, &msg);
+    }
+    s->broken = st != KB_OK;
+    if (st == KB_ERR_NOT_FOUND && s->nindexes == 1)
+        set_error(s, st, "no index at %s any more: run kbindex to build it again",
+                  s->indexes[0].name);
+    else if (st)
+        set_error(s, st, "%s", msg ? msg : kb_status_str(st));
+    free(msg);
+    return st;
 }
 
 const char *kb_searcher_last_error(const kb_searcher *s)
@@ -1158,13 +1265,13 @@ static kb_status search_once(kb_searcher *s, const char *query, size_t len,
 static kb_status leave_out_unreachable(kb_searcher *s)
 {
     size_t gone = 0;
-    kb_status st = kb_db_check_remotes(s->db, s->partial, &gone);
+    kb_status st = kb_db_check_remotes(s->db, s->opts.partial, &gone);
     if (!gone)
         return KB_ERR_NETWORK; /* every remote answers: the query's own error stands */
     if (st) {
         kb_buf_reset(&s->error);
         kb_buf_puts(&s->error, kb_db_last_error(s->db));
-        if (!s->partial)
+        if (!s->opts.partial)
             kb_buf_puts(&s->error, " (--partial searches the other indexes)");
     }
     return st;

@@ -21,8 +21,16 @@ extern "C" {
 /* The query a printer is told about. */
 typedef struct kb_print_query {
     const char *qid;       /* batch id, or "1" for a single query */
-    const char *text;      /* the query as typed, NUL-terminated */
+    const char *text;      /* the query as typed, NUL-terminated; NULL for
+                              a request that was not one (kbsearch --serve:
+                              error and end only) */
     const kb_query *parsed;/* NULL when it could not be parsed */
+    const char *id;        /* kbsearch --serve: the request's id as JSON
+                              text, written as "id":<id> in place of "qid"
+                              (JSON only); NULL otherwise */
+    bool cancelled;        /* kbsearch --serve: the query gave way to a
+                              newer one and its hits are not shown; the
+                              JSON end says "cancelled":true */
 } kb_print_query;
 
 typedef struct kb_printer kb_printer;

@@ -118,6 +118,21 @@ const char *kb_searcher_index_name(const kb_searcher *s, size_t i);
  * .partial); owned by the searcher, valid until its next call. */
 const char *kb_searcher_missing(const kb_searcher *s, size_t i);
 
+/* Catches the searcher up with the index on disk, for a process that keeps
+ * it open across queries (kbsearch --serve): a searcher sees the index as
+ * of its open or last refresh.  Cheap when nothing changed (Xapian rereads
+ * one small file per index).  After kbindex committed, the new revision
+ * is read; when a local index's folder was deleted (and maybe built
+ * again), or the last refresh failed, the indexes are opened afresh.
+ * Either way what the searcher keeps from the indexes' metadata follows:
+ * their roots (the kb_hit.root of later hits), the stemming language, the
+ * schema and tokenizer checks.
+ * KB_OK; or KB_ERR_NOT_FOUND (no index there any more), KB_ERR_VERSION,
+ * KB_ERR_NOMEM, ... with the message in kb_searcher_last_error: the
+ * searcher still answers from what it had, and the next refresh opens the
+ * index afresh. */
+kb_status kb_searcher_refresh(kb_searcher *s);
+
 typedef struct kb_search_opts {
     size_t limit;    /* passages to return, at most */
     size_t per_file; /* passages of one file, at most; 0: no limit */

@@ -23,15 +23,8 @@ for q in compost lighthouse; do
     (cd "$work/kb" && "$KBSEARCH" --json "$q") >"$work/$q.json" || fail "kbsearch --json $q"
 done
 
-serve=0
-if [[ $("$KBSEARCH" --help) == *--serve* ]]; then
-    serve=1
-else
-    echo "serve part: SKIPPED (no --serve yet)"
-fi
-
 HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share \
-    KB_DIR=$work/kb NOINDEX_DIR=$work/noindex EXPECT_DIR=$work DOC_COPY=$work/doc KB_SERVE=$serve \
+    KB_DIR=$work/kb NOINDEX_DIR=$work/noindex EXPECT_DIR=$work DOC_COPY=$work/doc \
     timeout 60 nvim --headless --clean -i NONE --cmd "set rtp^=$KB_EDITORS/nvim" \
     -c "luafile $KB_TESTS/editors/nvim_test.lua" </dev/null ||
     fail "Neovim test (exit $?)"

@@ -1,14 +1,13 @@
 -- The Neovim plugin in a headless Neovim, run by tests/editors/nvim.sh:
 -- :KbSearch's quickfix entries against what kbsearch --json says, the jump
 -- onto the matched word, the extmarks, :KbSearchClear, the no-index error,
--- and (when kbsearch has --serve) the serve.lua client. Exits non-zero,
+-- and the serve.lua client against kbsearch --serve. Exits non-zero,
 -- listing what failed.
 local env = {
   kb = os.getenv('KB_DIR'), -- the indexed copy of the fixture
   noindex = os.getenv('NOINDEX_DIR'), -- a folder with no index above it
   expect = os.getenv('EXPECT_DIR'), -- QUERY.json: kbsearch --json QUERY, run in the kb
   kbsearch = os.getenv('KBSEARCH'),
-  serve = os.getenv('KB_SERVE') == '1',
   editors = os.getenv('KB_EDITORS'),
   doc = os.getenv('DOC_COPY'), -- a copy of editors/nvim/doc, for :helptags
 }
@@ -244,9 +243,7 @@ local function main()
   -- Telescope is not installed here: the picker can only be compiled.
   _, err = loadfile(env.editors .. '/nvim/lua/telescope/_extensions/kbsearch.lua')
   eq(err, nil, 'telescope extension: compiles')
-  if env.serve then
-    serve_part()
-  end
+  serve_part()
 end
 
 local ok, err = xpcall(main, debug.traceback)
