@@ -48,7 +48,7 @@ kb_status kb_find_index(const char *start, kb_buf *out)
  * as they are, a relative folder after the file's own folder `dir`. */
 static void add_listed(kb_buf *out, const char *dir, const char *line, size_t len)
 {
-    if (line[0] != '/' && strncmp(line, "tcp://", 6) != 0) {
+    if (line[0] != '/' && strncmp(line, KB_REMOTE_PREFIX, strlen(KB_REMOTE_PREFIX)) != 0) {
         kb_buf_puts(out, dir);
         kb_buf_puts(out, "/");
     }

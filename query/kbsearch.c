@@ -563,8 +563,8 @@ static kb_searcher *open_index(const options *o, index_names *x)
 
 int main(int argc, char **argv)
 {
-    options o = {.open = {{10000, 10000}, 0}, .limit = 10, .per_file = -1, .color = COLOR_AUTO,
-                 .format = FORMAT_TEXT, .context = -1};
+    options o = {.open = {{KB_REMOTE_WAIT_MS, KB_REMOTE_WAIT_MS}, 0}, .limit = 10,
+                 .per_file = -1, .color = COLOR_AUTO, .format = FORMAT_TEXT, .context = -1};
     int rc = parse_args(argc, argv, &o);
     if (rc >= 0)
         return rc;

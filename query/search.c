@@ -538,7 +538,7 @@ static kb_status adopt_metadata(kb_searcher *s, char **msg)
     return st;
 }
 
-static const kb_searcher_opts default_opts = {{10000, 10000}, 0};
+static const kb_searcher_opts default_opts = {{KB_REMOTE_WAIT_MS, KB_REMOTE_WAIT_MS}, 0};
 
 kb_status kb_searcher_open(const char *const *names, size_t n, const kb_searcher_opts *o,
                            kb_searcher **out, char **errmsg)
@@ -556,7 +556,8 @@ kb_status kb_searcher_open(const char *const *names, size_t n, const kb_searcher
         st = KB_ERR_NOMEM;
     for (size_t i = 0; i < n && !st; i++) {
         index_info *ix = &s->indexes[s->nindexes++];
-        *ix = (index_info){strdup(names[i]), NULL, strncmp(names[i], "tcp://", 6) == 0, -1};
+        bool remote = strncmp(names[i], KB_REMOTE_PREFIX, strlen(KB_REMOTE_PREFIX)) == 0;
+        *ix = (index_info){strdup(names[i]), NULL, remote, -1};
         if (!ix->name)
             st = KB_ERR_NOMEM;
         /* Held open, the folder's inode number cannot be given to another
@@ -667,16 +668,6 @@ kb_status kb_searcher_refresh(kb_searcher *s)
 const char *kb_searcher_last_error(const kb_searcher *s)
 {
     return s->error.len ? s->error.data : "";
-}
-
-size_t kb_searcher_index_count(const kb_searcher *s)
-{
-    return s->nindexes;
-}
-
-const char *kb_searcher_index_name(const kb_searcher *s, size_t i)
-{
-    return s->indexes[i].name;
 }
 
 const char *kb_searcher_missing(const kb_searcher *s, size_t i)

@@ -3,22 +3,28 @@
 
 #include <cstdlib>
 
-static const char remote_scheme[] = "tcp://";
+static const size_t scheme_len = sizeof KB_REMOTE_PREFIX - 1;
+
+static bool is_remote(const std::string &name)
+{
+    return name.compare(0, scheme_len, KB_REMOTE_PREFIX) == 0;
+}
 
 // "tcp://HOST:PORT" (HOST possibly "[v6]") into host and port; false when
 // the name is not of that form.
 static bool parse_remote(const std::string &name, std::string *host, unsigned *port)
 {
-    if (name.compare(0, sizeof remote_scheme - 1, remote_scheme) != 0)
+    if (!is_remote(name))
         return false;
-    std::string rest = name.substr(sizeof remote_scheme - 1);
+    std::string rest = name.substr(scheme_len);
     size_t colon = rest.rfind(':');
     if (colon == std::string::npos || colon == 0 || colon + 1 == rest.size())
         throw Xapian::InvalidArgumentError("a remote index is tcp://HOST:PORT");
     char *end = nullptr;
     unsigned long p = std::strtoul(rest.c_str() + colon + 1, &end, 10);
     if (*end || p == 0 || p > 65535)
-        throw Xapian::InvalidArgumentError("the port of tcp://HOST:PORT is a number from 1 to 65535");
+        throw Xapian::InvalidArgumentError(
+            "the port of tcp://HOST:PORT is a number from 1 to 65535");
     *host = rest.substr(0, colon);
     if (host->size() > 2 && host->front() == '[' && host->back() == ']')
         *host = host->substr(1, host->size() - 2);
@@ -26,18 +32,12 @@ static bool parse_remote(const std::string &name, std::string *host, unsigned *p
     return true;
 }
 
-static bool is_remote(const std::string &name)
-{
-    return name.compare(0, sizeof remote_scheme - 1, remote_scheme) == 0;
-}
-
 static Xapian::Database open_one(const std::string &name, const kb_remote_opts *r)
 {
     std::string host;
     unsigned port = 0;
     if (parse_remote(name, &host, &port))
-        return Xapian::Remote::open(host, port, r ? r->timeout_ms : 10000,
-                                    r ? r->connect_ms : 10000);
+        return Xapian::Remote::open(host, port, r->timeout_ms, r->connect_ms);
     return Xapian::Database(name);
 }
 

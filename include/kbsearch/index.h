@@ -50,6 +50,9 @@ KB_API kb_status kb_db_open(const char *path, kb_db_mode mode, kb_db **out,
 
 /* --- several indexes searched as one ------------------------------------ */
 
+/* How an index served by xapian-tcpsrv is named: "tcp://HOST:PORT". */
+#define KB_REMOTE_PREFIX "tcp://"
+
 /* How long to wait for a remote index, in milliseconds (0: no limit). */
 typedef struct kb_remote_opts {
     unsigned connect_ms; /* to connect */
@@ -69,7 +72,8 @@ typedef struct kb_remote_opts {
  * Without `partial`, any index that cannot be opened fails the call
  * (its status; *errmsg names it).  With `partial`, those are left out
  * (kb_db_shard_missing says why) and the call fails only if none opens.
- * Docids are Xapian's interleaving: kb_db_shard_of maps one back. */
+ * Docids are Xapian's interleaving: kb_db_shard_of maps one back.
+ * `remote` must not be NULL. */
 KB_API kb_status kb_db_open_many(const char *const *names, size_t n,
                                  const kb_remote_opts *remote, int partial,
                                  kb_db **out, char **errmsg) KB_NOEXCEPT;

@@ -81,6 +81,9 @@ kb_status kb_find_index(const char *start, kb_buf *out);
 #define KB_SHARDS_FILE "shards"
 kb_status kb_index_names(const char *db, kb_buf *out, size_t *n);
 
+/* The default waits for a remote index, in milliseconds. */
+#define KB_REMOTE_WAIT_MS 10000
+
 /* How to open the indexes to search. */
 typedef struct kb_searcher_opts {
     kb_remote_opts remote; /* waits for remote indexes (index.h) */
@@ -98,7 +101,8 @@ typedef struct kb_searcher_opts {
  * KB_ERR_NOT_FOUND (no index there), KB_ERR_VERSION (built by an
  * incompatible kbindex), KB_ERR_NETWORK (a remote one cannot be reached),
  * ...; *out is NULL and *errmsg (if not NULL) a malloc'd message naming
- * the index.  `o` may be NULL (defaults: 10 s waits, not partial). */
+ * the index.  `o` may be NULL (defaults: KB_REMOTE_WAIT_MS, not
+ * partial). */
 kb_status kb_searcher_open(const char *const *names, size_t n, const kb_searcher_opts *o,
                            kb_searcher **out, char **errmsg);
 
@@ -107,12 +111,6 @@ void kb_searcher_free(kb_searcher *s);
 
 /* The message of its last failed call; owned by the searcher. */
 const char *kb_searcher_last_error(const kb_searcher *s);
-
-/* How many indexes the searcher was opened over. */
-size_t kb_searcher_index_count(const kb_searcher *s);
-
-/* Index i as named to kb_searcher_open; owned by the searcher. */
-const char *kb_searcher_index_name(const kb_searcher *s, size_t i);
 
 /* NULL while index i is searched, else why it is not (kb_searcher_opts
  * .partial); owned by the searcher, valid until its next call. */
@@ -182,7 +180,7 @@ typedef struct kb_hit {
     unsigned rank;        /* 1-based */
     double score;
     size_t index;         /* which of the searcher's indexes holds it */
-    const char *index_name; /* that index as named (kb_searcher_index_name) */
+    const char *index_name; /* that index as named to kb_searcher_open */
     const char *root;     /* the absolute path of the folder it indexed:
                              rec.path is relative to it; owned by the
                              searcher */
