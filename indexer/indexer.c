@@ -1045,10 +1045,16 @@ kb_status kb_index_folder(const kb_index_opts *opts, kb_index_stats *stats, char
             kb_buf_printf(&db_path, "%s/" KB_INDEX_DIRNAME, root);
         rc = kb_buf_status(&db_path) ? KB_ERR_NOMEM : run(&ix, root, db_path.data);
     }
+    kb_db_close(ix.db); /* the compactor reads the committed index */
+    if (!rc && opts->compact && !opts->check) {
+        char *m = NULL;
+        if ((rc = kb_db_compact(db_path.data, &m)))
+            kb_buf_puts(&ix.error, m ? m : "");
+        free(m);
+    }
     if (rc && rc != KB_ERR_INTERRUPTED && errmsg)
         *errmsg = strdup(ix.error.len ? ix.error.data : kb_status_str((kb_status)rc));
     kb_lexicon_free(ix.lex);
-    kb_db_close(ix.db);
     kb_lock_release(ix.lock); /* after Xapian's own lock is let go */
     kb_ignore_free(ix.ignore);
     kb_stemmer_free(ix.stemmer);

@@ -58,6 +58,10 @@ static const char usage[] =
     "                       part is indexed, with a warning\n"
     "      --commit-mb MB   commit the index every MB megabytes of text read\n"
     "                       (default 8): an interrupted run loses at most that\n"
+    "      --compact        after the run, rewrite the index compactly: about\n"
+    "                       2/3 of the size, quicker searches; takes about a\n"
+    "                       tenth of a full build's time.  Searches go on and\n"
+    "                       see the old index until the copy replaces it\n"
     "      --keep-boilerplate  mark no passage as page chrome (menus, footers,\n"
     "                       share bars...): all of them show in results.\n"
     "                       Give it on every run: a run with the other\n"
@@ -182,7 +186,7 @@ static int parse_size(const char *arg, size_t *out)
 }
 
 /* "kbindex: 2 indexed, 4 unchanged, ... ; N passages, X MB read in T s". */
-static void print_summary(const kb_index_stats *s, bool stopped, double secs)
+static void print_summary(const kb_index_stats *s, bool stopped, bool compacted, double secs)
 {
     unsigned skipped = 0;
     for (int ev = KB_EV_BINARY; ev <= KB_EV_SPECIAL; ev++)
@@ -207,7 +211,8 @@ static void print_summary(const kb_index_stats *s, bool stopped, double secs)
             printf("%s%u %s", sep, s->count[ev], kb_file_event_name(ev));
             sep = ", ";
         }
-    printf("; %lu passages, %.1f MB read in %.2f s\n", s->passages, (double)s->bytes / 1e6, secs);
+    printf("; %lu passages, %.1f MB read in %.2f s%s\n", s->passages, (double)s->bytes / 1e6, secs,
+           compacted ? "; compacted" : "");
 }
 
 int main(int argc, char **argv)
@@ -225,6 +230,7 @@ int main(int argc, char **argv)
         {"wait", no_argument, NULL, 'W'},
         {"max-size", required_argument, NULL, 'M'},
         {"commit-mb", required_argument, NULL, 'C'},
+        {"compact", no_argument, NULL, 'c'},
         {"keep-boilerplate", no_argument, NULL, 'K'},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
@@ -278,6 +284,7 @@ int main(int argc, char **argv)
             opts.commit_bytes = (size_t)mb << 20;
             break;
         case 'K': opts.keep_boilerplate = 1; break;
+        case 'c': opts.compact = true; break;
         case 'v': cli.verbose = true; break;
         case 'q': cli.quiet = true; break;
         case 'P': progress = true; break;
@@ -322,6 +329,6 @@ int main(int argc, char **argv)
     if (opts.check && !st)
         return check_summary(&stats, cli.quiet);
     if (!cli.quiet)
-        print_summary(&stats, st == KB_ERR_INTERRUPTED, secs);
+        print_summary(&stats, st == KB_ERR_INTERRUPTED, opts.compact && !st, secs);
     return st == KB_ERR_INTERRUPTED ? KB_EXIT_INTERRUPTED : 0;
 }

@@ -34,6 +34,7 @@ typedef struct {
     char *root;       /* the folder it indexed; NULL when it is missing */
     bool remote;      /* its files are on another machine */
     int held;         /* a local index's folder, held open (-1 if not) */
+    int held_stub;    /* its KB_DB_STUB, held open (-1: none when opened) */
 } index_info;
 
 struct kb_searcher {
@@ -551,20 +552,22 @@ kb_status kb_searcher_open(const char *const *names, size_t n, const kb_searcher
         return KB_ERR_NOMEM;
     s->opts = o ? *o : default_opts;
     char *msg = NULL;
-    kb_status st = kb_db_open_many(names, n, &s->opts.remote, s->opts.partial, &s->db, &msg);
-    if (!st && !(s->indexes = calloc(n, sizeof *s->indexes)))
-        st = KB_ERR_NOMEM;
+    kb_status st = (s->indexes = calloc(n, sizeof *s->indexes)) ? KB_OK : KB_ERR_NOMEM;
     for (size_t i = 0; i < n && !st; i++) {
         index_info *ix = &s->indexes[s->nindexes++];
         bool remote = strncmp(names[i], KB_REMOTE_PREFIX, strlen(KB_REMOTE_PREFIX)) == 0;
-        *ix = (index_info){strdup(names[i]), NULL, remote, -1};
+        *ix = (index_info){strdup(names[i]), NULL, remote, -1, -1};
         if (!ix->name)
             st = KB_ERR_NOMEM;
-        /* Held open, the folder's inode number cannot be given to another
-         * file: a folder at that path with another one is a new index. */
-        else if (!ix->remote)
-            ix->held = open(names[i], O_RDONLY | O_CLOEXEC);
+        /* Held open, the folder's and the stub's inode numbers cannot be
+         * given to other files: a folder at that path with another one is
+         * a new index, another stub a compacted one.  Taken before the
+         * index is opened, so that a compaction in between is seen. */
+        else if (!ix->remote && (ix->held = open(names[i], O_RDONLY | O_CLOEXEC)) >= 0)
+            ix->held_stub = openat(ix->held, KB_DB_STUB, O_RDONLY | O_CLOEXEC);
     }
+    if (!st)
+        st = kb_db_open_many(names, n, &s->opts.remote, s->opts.partial, &s->db, &msg);
     if (!st)
         st = kb_tokenizer_new(&s->tk);
     if (!st)
@@ -593,6 +596,8 @@ void kb_searcher_free(kb_searcher *s)
         free(s->indexes[i].root);
         if (s->indexes[i].held >= 0)
             close(s->indexes[i].held);
+        if (s->indexes[i].held_stub >= 0)
+            close(s->indexes[i].held_stub);
     }
     free(s->indexes);
     free(s->language);
@@ -613,6 +618,12 @@ static bool replaced(const kb_searcher *s)
             return true;
         if (ix->held >= 0 && fstat(ix->held, &held) == 0 &&
             (now.st_dev != held.st_dev || now.st_ino != held.st_ino))
+            return true;
+        if (ix->held < 0)
+            continue;
+        bool has_stub = fstatat(ix->held, KB_DB_STUB, &now, 0) == 0;
+        if (has_stub != (ix->held_stub >= 0) ||
+            (has_stub && fstat(ix->held_stub, &held) == 0 && now.st_ino != held.st_ino))
             return true;
     }
     return false;

@@ -4,6 +4,7 @@
 #include "shim.hh"
 
 #include <new>
+#include <system_error>
 
 kb_status kb__map_exception(std::string *msg, const char *context) noexcept
 {
@@ -30,6 +31,8 @@ kb_status kb__map_exception(std::string *msg, const char *context) noexcept
         st = KB_ERR_INVALID; desc = e.get_description();
     } catch (const Xapian::Error &e) {
         st = KB_ERR_BACKEND; desc = e.get_description();
+    } catch (const std::system_error &e) { // file operations of the shim's own
+        st = KB_ERR_IO; what = e.what();
     } catch (const std::bad_alloc &) {
         st = KB_ERR_NOMEM; what = "out of memory";
     } catch (const std::exception &e) {

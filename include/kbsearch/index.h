@@ -48,6 +48,23 @@ typedef enum kb_db_mode {
 KB_API kb_status kb_db_open(const char *path, kb_db_mode mode, kb_db **out,
                             char **errmsg) KB_NOEXCEPT;
 
+/* Rewrites the index at `path` with Xapian's compactor (full B-tree
+ * blocks: about two thirds of the size of an index written file by file,
+ * and quicker to search) and switches to the copy atomically: a reader,
+ * or a crash at any moment, finds the old index or the new one, whole.
+ * The copy lives in a folder inside `path` that the stub file KB_DB_STUB
+ * there names; kb_db_open and kb_db_open_many (and xapian-tcpsrv) follow
+ * it, for writing too, so later runs update the copy.  A reader that must
+ * see a compaction (a long-lived one) watches that file: each compaction
+ * replaces it.  The caller must hold the writer's lock (lock.h) and have no
+ * writer open.  On failure the index is as it was; returns KB_ERR_NOT_FOUND,
+ * KB_ERR_IO (a file operation: e.g. no space for the copy), or Xapian's
+ * status, with a malloc'd message in *errmsg if not NULL. */
+KB_API kb_status kb_db_compact(const char *path, char **errmsg) KB_NOEXCEPT;
+
+/* The stub file of a compacted index (kb_db_compact). */
+#define KB_DB_STUB "XAPIANDB"
+
 /* --- several indexes searched as one ------------------------------------ */
 
 /* How an index served by xapian-tcpsrv is named: "tcp://HOST:PORT". */

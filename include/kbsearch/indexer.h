@@ -156,6 +156,9 @@ typedef struct kb_index_opts {
                              whole folder */
     bool rebuild;         /* empty the index first, whatever built it */
     bool wait;            /* another writer holds the index: wait for it */
+    bool compact;         /* once the run is committed (not interrupted),
+                             rewrite the index compactly (kb_db_compact);
+                             a failure there leaves it as committed */
     bool check;           /* change nothing: open the index read-only and
                              report what a run would do (KB_EV_INDEXED with
                              detail "new" or "changed", KB_EV_RENAMED,
