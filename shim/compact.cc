@@ -13,6 +13,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <fcntl.h>
 #include <filesystem>
 #include <fstream>
@@ -23,9 +24,10 @@ namespace fs = std::filesystem;
 
 static const char COPY_PREFIX[] = "compact.";
 
+// A stream's failure may leave errno unset: then it is an I/O error.
 static void fail(const std::string &what, const fs::path &p)
 {
-    throw fs::filesystem_error(what, p, std::error_code(errno, std::generic_category()));
+    throw fs::filesystem_error(what, p, std::error_code(errno ? errno : EIO, std::generic_category()));
 }
 
 static void sync_path(const fs::path &p)
