@@ -25,9 +25,6 @@
  * form the user typed ranks above its morphological variants. */
 #define EXACT_BONUS 0.25
 
-/* BM25 parameters for passages. */
-static const kb_bm25 passage_bm25 = {1.2, 0.5};
-
 /* One of the indexes searched together. */
 typedef struct {
     char *name;       /* as given */
@@ -1094,7 +1091,7 @@ static kb_status explain_hit(kb_searcher *s, kb_hits *h, const kb_matcher *m, co
         leaf_xq(&p, kb_matcher_leaf(m, l), &x);
         kb_explain_term *t = &e->terms[e->nterms++];
         t->leaf = h->labels[l];
-        st = p.failed ? KB_ERR_NOMEM : kb_db_weigh(s->db, &x, &passage_bm25, c->docid, &t->bm25);
+        st = p.failed ? KB_ERR_NOMEM : kb_db_weigh(s->db, &x, c->docid, &t->bm25);
         pool_free(&p);
     }
     return st;
@@ -1244,7 +1241,7 @@ static kb_status search_once(kb_searcher *s, const char *query, size_t len,
     size_t depth = opts->limit > KB_RERANK_DEPTH ? opts->limit : KB_RERANK_DEPTH;
     if (p.failed)
         st = set_error(s, KB_ERR_NOMEM, "%s", "out of memory");
-    else if ((st = kb_db_search(s->db, &root, &passage_bm25, depth, &h->results)))
+    else if ((st = kb_db_search(s->db, &root, depth, &h->results)))
         set_error(s, st, "%s", kb_db_last_error(s->db));
     else if ((st = kb_matcher_new(h->query, s->tk, s->stemmer, &m)))
         set_error(s, st, "%s", "out of memory");

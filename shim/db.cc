@@ -172,6 +172,11 @@ extern "C" kb_status kb_db_add_doc(kb_db *db, kb_doc *doc) noexcept
     // counts are not atomic, and the write-behind thread drops the last.
     Xapian::Document d(std::move(doc->doc));
     doc->doc = Xapian::Document();
+    try {
+        kb__fold_length(d);
+    } catch (...) {
+        return kb__map_exception(&db->error, "adding a document");
+    }
     return kb__write(db, "adding a document",
                      [d = std::move(d)](Xapian::WritableDatabase &w) { w.add_document(d); });
 }

@@ -72,21 +72,18 @@ struct only_doc : Xapian::MatchDecider {
 };
 }
 
-static Xapian::MSet top(kb_db *db, const Xapian::Query &query, const kb_bm25 *bm25,
-                        size_t max, const Xapian::MatchDecider *decider)
+static Xapian::MSet top(kb_db *db, const Xapian::Query &query, size_t max,
+                        const Xapian::MatchDecider *decider)
 {
     Xapian::Enquire enquire(*db->rd);
-    enquire.set_query(query);
-    // k2 = 0 and k3 = 1 are Xapian's defaults; min_normlen 0.5 stops very
-    // short passages (a heading alone) from getting an outsized weight.
-    enquire.set_weighting_scheme(Xapian::BM25Weight(bm25->k1, 0, 1, bm25->b, 0.5));
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, query, kb__weight_factor()));
+    enquire.set_weighting_scheme(kb__weighting());
     return enquire.get_mset(0, Xapian::doccount(max), 0, nullptr, decider);
 }
 
-static void run(kb_db *db, const Xapian::Query &query, const kb_bm25 *bm25,
-                size_t max, kb_results *res)
+static void run(kb_db *db, const Xapian::Query &query, size_t max, kb_results *res)
 {
-    Xapian::MSet mset = top(db, query, bm25, max, nullptr);
+    Xapian::MSet mset = top(db, query, max, nullptr);
     res->items.clear();
     res->items.reserve(mset.size());
     std::vector<size_t> by_docid(mset.size());
@@ -106,8 +103,8 @@ static void run(kb_db *db, const Xapian::Query &query, const kb_bm25 *bm25,
     }
 }
 
-extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
-                                  size_t max, kb_results **out) noexcept
+extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, size_t max,
+                                  kb_results **out) noexcept
 {
     *out = nullptr;
     if (kb_status st = kb__sync(db))
@@ -117,7 +114,7 @@ extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25
         Xapian::Query query = build(q, false);
         // A commit by kbindex between reading the posting lists and the
         // documents invalidates the reader: reopen and run it again.
-        kb__retry(db, [&] { run(db, query, bm25, max, res.get()); });
+        kb__retry(db, [&] { run(db, query, max, res.get()); });
         *out = res.release();
         return KB_OK;
     } catch (...) {
@@ -125,15 +122,15 @@ extern "C" kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25
     }
 }
 
-extern "C" kb_status kb_db_weigh(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
-                                 unsigned docid, double *weight) noexcept
+extern "C" kb_status kb_db_weigh(kb_db *db, const kb_xq *q, unsigned docid,
+                                 double *weight) noexcept
 {
     *weight = 0;
     if (kb_status st = kb__sync(db))
         return st;
     try {
         only_doc decider(docid);
-        Xapian::MSet mset = top(db, build(q, false), bm25, 1, &decider);
+        Xapian::MSet mset = top(db, build(q, false), 1, &decider);
         if (!mset.empty())
             *weight = mset.begin().get_weight();
         return KB_OK;

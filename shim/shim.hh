@@ -75,6 +75,14 @@ kb_status kb__write(kb_db *db, const char *what, F fn) noexcept
     }
 }
 
+// BM25 split between indexing and searching (weight.cc): kb__fold_length
+// divides each weighted term's wdf of a document about to be added by the
+// document's length factor; searches weigh with kb__weighting() and scale
+// the query by kb__weight_factor().
+void kb__fold_length(Xapian::Document &doc);
+Xapian::BM25Weight kb__weighting();
+double kb__weight_factor();
+
 // A malloc'd, NUL-terminated copy of s (which may hold NULs); NULL when
 // out of memory.
 char *kb__dup(const std::string &s) noexcept;

@@ -2,6 +2,7 @@
  * database, created in a fresh temporary folder for every test. */
 #include <criterion/criterion.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,8 +43,6 @@ const char *__lsan_default_suppressions(void)
     return "leak:Xapian::Database::spellings_begin\n"
            "leak:Xapian::Database::synonym_keys_begin\n";
 }
-
-static const kb_bm25 bm25 = {1.2, 0.75};
 
 /* --- helpers --------------------------------------------------------------- */
 
@@ -123,7 +122,7 @@ static kb_xq node(kb_xq_op op, const kb_xq *kids, size_t n)
 static size_t search(kb_db *db, const kb_xq *q, char *out, size_t cap)
 {
     kb_results *res = NULL;
-    kb_status st = kb_db_search(db, q, &bm25, 10, &res);
+    kb_status st = kb_db_search(db, q, 10, &res);
     cr_assert_eq(st, KB_OK, "search: %s: %s", kb_status_str(st), kb_db_last_error(db));
     cr_assert_not_null(res);
     size_t n = kb_results_count(res);
@@ -299,7 +298,7 @@ Test(shim, max_limits_results)
     kb_xq kids[] = {T("the"), T("fox"), T("dog")};
     kb_xq q = node(KB_XQ_OR, kids, 3);
     kb_results *res = NULL;
-    cr_assert_eq(kb_db_search(r, &q, &bm25, 2, &res), KB_OK);
+    cr_assert_eq(kb_db_search(r, &q, 2, &res), KB_OK);
     cr_assert_eq(kb_results_count(res), 2);
     kb_results_free(res);
     kb_db_close(r);
@@ -401,7 +400,7 @@ Test(shim, scale_changes_ordering)
     kb_xq k4[] = {zero, T("the")};
     q = node(KB_XQ_AND, k4, 2);
     kb_results *res = NULL;
-    cr_assert_eq(kb_db_search(r, &q, &bm25, 10, &res), KB_OK);
+    cr_assert_eq(kb_db_search(r, &q, 10, &res), KB_OK);
     cr_assert_eq(kb_results_count(res), 1); /* A1: has both fox and the */
     kb_results_free(res);
     kb_db_close(r);
@@ -415,8 +414,8 @@ Test(shim, scale_raises_weight_proportionally)
     kb_xq s = node(KB_XQ_SCALE, &t, 1);
     s.scale = 3.0;
     kb_results *a = NULL, *b = NULL;
-    cr_assert_eq(kb_db_search(r, &t, &bm25, 10, &a), KB_OK);
-    cr_assert_eq(kb_db_search(r, &s, &bm25, 10, &b), KB_OK);
+    cr_assert_eq(kb_db_search(r, &t, 10, &a), KB_OK);
+    cr_assert_eq(kb_db_search(r, &s, 10, &b), KB_OK);
     kb_result ra, rb;
     cr_assert_eq(kb_results_get(a, 0, &ra), KB_OK);
     cr_assert_eq(kb_results_get(b, 0, &rb), KB_OK);
@@ -444,7 +443,7 @@ Test(shim, data_may_hold_binary_bytes)
     kb_db *r = open_db(KB_DB_READ);
     kb_xq q = T("weighted");
     kb_results *res = NULL;
-    cr_assert_eq(kb_db_search(r, &q, &bm25, 10, &res), KB_OK);
+    cr_assert_eq(kb_db_search(r, &q, 10, &res), KB_OK);
     cr_assert_eq(kb_results_count(res), 1);
     kb_result it;
     cr_assert_eq(kb_results_get(res, 0, &it), KB_OK);
@@ -462,9 +461,9 @@ Test(shim, boolean_term_does_not_add_weight)
     kb_xq kids[] = {T("fox"), T("Pa.txt")};
     kb_xq q = node(KB_XQ_AND, kids, 2);
     kb_results *with = NULL, *without = NULL;
-    cr_assert_eq(kb_db_search(r, &q, &bm25, 10, &with), KB_OK);
+    cr_assert_eq(kb_db_search(r, &q, 10, &with), KB_OK);
     kb_xq fox = T("fox");
-    cr_assert_eq(kb_db_search(r, &fox, &bm25, 10, &without), KB_OK);
+    cr_assert_eq(kb_db_search(r, &fox, 10, &without), KB_OK);
     cr_assert_eq(kb_results_count(with), 1);
     kb_result a, b;
     cr_assert_eq(kb_results_get(with, 0, &a), KB_OK);
@@ -491,7 +490,7 @@ static kb_xq W(const char *prefix)
 static double weight_of(kb_db *db, const kb_xq *q, const char *data)
 {
     kb_results *res = NULL;
-    cr_assert_eq(kb_db_search(db, q, &bm25, 500, &res), KB_OK, "search: %s",
+    cr_assert_eq(kb_db_search(db, q, 500, &res), KB_OK, "search: %s",
                  kb_db_last_error(db));
     double w = -1;
     kb_result r;
@@ -505,11 +504,74 @@ static double weight_of(kb_db *db, const kb_xq *q, const char *data)
 static size_t count_of(kb_db *db, const kb_xq *q)
 {
     kb_results *res = NULL;
-    kb_status st = kb_db_search(db, q, &bm25, 500, &res);
+    kb_status st = kb_db_search(db, q, 500, &res);
     cr_assert_eq(st, KB_OK, "search: %s: %s", kb_status_str(st), kb_db_last_error(db));
     size_t n = kb_results_count(res);
     kb_results_free(res);
     return n;
+}
+
+/* "alpha" `wdf` times among `len` words: the rest are "filler". */
+static void add_sized(kb_db *db, const char *data, unsigned wdf, unsigned len)
+{
+    char *words = malloc((size_t)len * 7 + 1);
+    cr_assert_not_null(words);
+    words[0] = '\0';
+    size_t at = 0;
+    for (unsigned i = 0; i < len; i++)
+        at += (size_t)sprintf(words + at, "%s", i < wdf ? "alpha " : "filler ");
+    add_doc(db, "sized.txt", words, data);
+    free(words);
+}
+
+/* BM25 as index.h states it, with Xapian's term weight for `tf` of `n`
+ * documents (log of the odds, flattened below 2). */
+static double bm25(unsigned n, unsigned tf, unsigned wdf, unsigned len)
+{
+    double odds = (n - tf + 0.5) / (tf + 0.5);
+    if (odds < 2)
+        odds = odds * 0.5 + 1;
+    double norm = len / KB_BM25_PIVOT < 0.5 ? 0.5 : len / KB_BM25_PIVOT;
+    double k = KB_BM25_K1 * (1 - KB_BM25_B + KB_BM25_B * norm);
+    return log(odds) * (KB_BM25_K1 + 1) * wdf / (k + wdf);
+}
+
+Test(shim, weights_are_bm25_with_the_length_against_the_pivot)
+{
+    static const struct {
+        const char *data;
+        unsigned wdf, len;
+    } docs[] = {{"short", 1, 3}, {"pivot", 1, 64}, {"twice", 3, 128}, {"long", 2, 300}};
+    kb_db *w = open_db(KB_DB_WRITE);
+    for (size_t i = 0; i < 4; i++)
+        add_sized(w, docs[i].data, docs[i].wdf, docs[i].len);
+    for (int i = 0; i < 6; i++)
+        add_doc(w, "other.txt", "nothing in common", "other");
+    /* Longer than 2 * 64 pivots: its wdf is stored lower than counted. */
+    add_sized(w, "huge", 4, 12000);
+    cr_assert_eq(kb_db_commit(w), KB_OK, "commit: %s", kb_db_last_error(w));
+    kb_db_close(w);
+
+    kb_db *r = open_db(KB_DB_READ);
+    kb_xq q = T("alpha");
+    for (size_t i = 0; i < 4; i++) {
+        double want = bm25(11, 5, docs[i].wdf, docs[i].len);
+        double got = weight_of(r, &q, docs[i].data);
+        /* Stored wdfs are whole numbers: a rounding of under 1%. */
+        cr_assert_float_eq(got, want, 0.01 * want, "%s: %g, BM25 says %g", docs[i].data,
+                           got, want);
+    }
+    double huge = weight_of(r, &q, "huge");
+    cr_assert_gt(huge, 0.0);
+    cr_assert_lt(huge, weight_of(r, &q, "long"));
+    /* Its positions came through the lowering. */
+    kb_xq kids[] = {T("alpha"), T("filler")};
+    kb_xq phrase = node(KB_XQ_PHRASE, kids, 2);
+    cr_assert_gt(weight_of(r, &phrase, "huge"), 0.0);
+    kb_xq reversed[] = {T("filler"), T("alpha")};
+    phrase = node(KB_XQ_PHRASE, reversed, 2);
+    cr_assert_eq(weight_of(r, &phrase, "huge"), -1.0);
+    kb_db_close(r);
 }
 
 /* Words that share the prefix "strat", words that nearly do, and the
@@ -560,7 +622,7 @@ Test(shim, wildcard_expands_to_the_prefixed_words_and_ranks)
     /* An empty prefix would expand to the whole index. */
     q = W("");
     kb_results *res = (kb_results *)&res;
-    cr_assert_eq(kb_db_search(r, &q, &bm25, 10, &res), KB_ERR_INVALID);
+    cr_assert_eq(kb_db_search(r, &q, 10, &res), KB_ERR_INVALID);
     cr_assert_null(res);
     cr_assert(strstr(kb_db_last_error(r), "prefix") != NULL, "%s", kb_db_last_error(r));
     kb_db_close(r);
@@ -669,7 +731,7 @@ static unsigned docid_of(kb_db *db, const char *data)
     kb_xq kids[] = {T("zzz-none"), all};
     kb_xq q = node(KB_XQ_OR, kids, 2);
     kb_results *res = NULL;
-    cr_assert_eq(kb_db_search(db, &q, &bm25, 100, &res), KB_OK);
+    cr_assert_eq(kb_db_search(db, &q, 100, &res), KB_OK);
     unsigned id = 0;
     kb_result r;
     for (size_t i = 0; kb_results_get(res, i, &r) == KB_OK; i++)
@@ -687,18 +749,18 @@ Test(shim, weigh_understands_wildcard_and_filter)
     kb_xq q = W("strat");
     unsigned s3 = docid_of(r, "S3"), o1 = docid_of(r, "O1");
     double w = -1;
-    cr_assert_eq(kb_db_weigh(r, &q, &bm25, s3, &w), KB_OK, "%s", kb_db_last_error(r));
+    cr_assert_eq(kb_db_weigh(r, &q, s3, &w), KB_OK, "%s", kb_db_last_error(r));
     cr_assert_float_eq(w, weight_of(r, &q, "S3"), 1e-9);
     cr_assert_gt(w, 0.0);
-    cr_assert_eq(kb_db_weigh(r, &q, &bm25, o1, &w), KB_OK);
+    cr_assert_eq(kb_db_weigh(r, &q, o1, &w), KB_OK);
     cr_assert_eq(w, 0.0);
 
     kb_xq kids[] = {W("strat"), W("Pplan")};
     kb_xq f = node(KB_XQ_FILTER, kids, 2);
-    cr_assert_eq(kb_db_weigh(r, &f, &bm25, s3, &w), KB_OK);
+    cr_assert_eq(kb_db_weigh(r, &f, s3, &w), KB_OK);
     cr_assert_float_eq(w, weight_of(r, &q, "S3"), 1e-9);
     kids[1] = W("Proad");
-    cr_assert_eq(kb_db_weigh(r, &f, &bm25, s3, &w), KB_OK);
+    cr_assert_eq(kb_db_weigh(r, &f, s3, &w), KB_OK);
     cr_assert_eq(w, 0.0);
     kb_db_close(r);
 }

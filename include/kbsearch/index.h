@@ -258,11 +258,15 @@ typedef struct kb_xq {
     double scale;              /* KB_XQ_SCALE, >= 0 */
 } kb_xq;
 
-/* BM25 parameters (Robertson's k1 and b). */
-typedef struct kb_bm25 {
-    double k1;
-    double b;
-} kb_bm25;
+/* Documents are weighed with BM25 (Robertson's k1 and b), their lengths
+ * measured against a fixed pivot rather than the index's average: a
+ * document's weights never depend on what else is indexed.  The length
+ * part is applied when a document is added (kb_db_add_doc stores each
+ * term's wdf divided by the document's length factor), so a search reads
+ * no document lengths.  Changing these three changes the index format. */
+#define KB_BM25_K1 1.2
+#define KB_BM25_B 0.5
+#define KB_BM25_PIVOT 64.0 /* a document's length: the wdfs of its terms, summed */
 
 /* One ranked result; `data` (the stored payload) is owned by the results. */
 typedef struct kb_result {
@@ -275,15 +279,15 @@ typedef struct kb_result {
 /* Runs `q` and keeps the best `max` documents with their payloads.  A
  * reader that meets a concurrent commit reopens and retries by itself;
  * KB_ERR_MODIFIED is returned only if that keeps failing. */
-KB_API kb_status kb_db_search(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
-                              size_t max, kb_results **out) KB_NOEXCEPT;
+KB_API kb_status kb_db_search(kb_db *db, const kb_xq *q, size_t max,
+                              kb_results **out) KB_NOEXCEPT;
 
-/* The weight document `docid` gets under `q` with the same scheme as
- * kb_db_search (0 when it does not match): what one part of a query
- * contributes, for explaining a score.  Slow (it tests every document the
+/* The weight document `docid` gets under `q`, as in kb_db_search (0 when
+ * it does not match): what one part of a query contributes, for explaining
+ * a score.  Slow (it tests every document the
  * query matches); not for ranking. */
-KB_API kb_status kb_db_weigh(kb_db *db, const kb_xq *q, const kb_bm25 *bm25,
-                             unsigned docid, double *weight) KB_NOEXCEPT;
+KB_API kb_status kb_db_weigh(kb_db *db, const kb_xq *q, unsigned docid,
+                             double *weight) KB_NOEXCEPT;
 
 /* How many results there are (at most `max`). */
 KB_API size_t kb_results_count(const kb_results *res) KB_NOEXCEPT;

@@ -16,7 +16,7 @@
 extern "C" {
 #endif
 
-#define KB_SCHEMA_VERSION 5
+#define KB_SCHEMA_VERSION 6
 
 /* A byte slice; not NUL-terminated unless said so. */
 typedef struct kb_str {
