@@ -1301,6 +1301,35 @@ Test(shim, synonyms_check_their_arguments)
 
 /* --- concurrent commits ----------------------------------------------------------- */
 
+/* A reader opened before a compaction keeps answering from the tables it
+ * opened, though the compaction removed their files: phrases (positions),
+ * spellings and payloads included. */
+Test(shim, reader_keeps_answering_across_a_compaction)
+{
+    populate();
+    kb_db *w = open_db(KB_DB_WRITE);
+    add_spelling(w, "sleeps", 3);
+    cr_assert_eq(kb_db_commit(w), KB_OK);
+    kb_db_close(w);
+    kb_db *r = open_db(KB_DB_READ);
+    char *err = NULL;
+    cr_assert_eq(kb_db_compact(dbpath, &err), KB_OK, "compact: %s", err ? err : "");
+    char path[400];
+    snprintf(path, sizeof path, "%s/position.glass", dbpath);
+    cr_assert_neq(access(path, F_OK), 0, "the old tables are still there");
+
+    kb_xq kids[] = {T("lazy"), T("dog")};
+    kb_xq phrase = node(KB_XQ_PHRASE, kids, 2);
+    ASSERT_SEARCH(r, &phrase, "A2");
+    cr_assert_eq(spelling_freq(r, "sleeps"), 3);
+    ASSERT_SUGGEST(r, "sleepz", 1, "sleeps");
+    kb_db_close(r);
+
+    r = open_db(KB_DB_READ); /* and a new reader finds the copy */
+    ASSERT_SEARCH(r, &phrase, "A2");
+    kb_db_close(r);
+}
+
 Test(shim, reads_retry_after_concurrent_commits)
 {
     /* Tables of many blocks: a reader keeps only the root in memory. */
