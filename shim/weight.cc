@@ -5,9 +5,10 @@
 //   tw * (k1 + 1) * w / (k1 * K + w),   K = 1 - b + b * max(L / P, 0.5)
 // (P the length pivot; the floor of 0.5 keeps a heading alone from an
 // outsized weight).  Storing w / K instead of w gives the same value from
-// BM25 with b = 0, which never reads a document's length.  That lookup was
-// a quarter of a search's instructions on the bench corpus: Xapian decodes
-// the length list forwards to each of a query's thousands of candidates.
+// BM25 with b = 0, which never reads a document's length.  Those lookups
+// were a third of a search's instructions on the bench corpus: Xapian
+// decodes the length list forwards to each of a query's thousands of
+// candidates.
 //
 // Xapian keeps wdfs as integers, so they are stored multiplied by
 // KB_WDF_SCALE and k1 is multiplied by it at search time; a final factor
@@ -46,7 +47,7 @@ void kb__fold_length(Xapian::Document &doc)
         if (want > w) {
             doc.add_term(term, want - w);
         } else if (want < w) {
-            // Only past 2 * KB_WDF_SCALE pivots of length; Xapian cannot
+            // Only past about 2 * KB_WDF_SCALE pivots of length; Xapian cannot
             // lower a wdf but by removing the term, positions and all.
             auto t = doc.termlist_begin();
             t.skip_to(term);

@@ -284,8 +284,8 @@ KB_API kb_status kb_db_search(kb_db *db, const kb_xq *q, size_t max,
 
 /* The weight document `docid` gets under `q`, as in kb_db_search (0 when
  * it does not match): what one part of a query contributes, for explaining
- * a score.  Slow (it tests every document the
- * query matches); not for ranking. */
+ * a score.  Slow (it tests every document the query matches); not for
+ * ranking. */
 KB_API kb_status kb_db_weigh(kb_db *db, const kb_xq *q, unsigned docid,
                              double *weight) KB_NOEXCEPT;
 
