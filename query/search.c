@@ -250,11 +250,26 @@ static void own_phrase_xq(pool *p, const kb_qnode *n, kb_xq *x)
         word_xq(p, &n->terms[i], &k[i + 1]);
 }
 
-static void leaf_xq(pool *p, const kb_qnode *n, kb_xq *x)
+/* A phrase that must hold (required, ANDed or excluded): only passages
+ * with the phrase match, weighed as own_phrase_xq weighs them. */
+static void strict_phrase_xq(pool *p, const kb_qnode *n, kb_xq *x)
+{
+    kb_xq *k = kids(p, x, KB_XQ_AND_MAYBE, 2);
+    kb_xq *words = k ? kids(p, &k[1], KB_XQ_OR, n->nterms) : NULL;
+    if (!words)
+        return;
+    positional_xq(p, n->terms, n->nterms, KB_XQ_PHRASE, 0, &k[0]);
+    for (size_t i = 0; i < n->nterms; i++)
+        word_xq(p, &n->terms[i], &words[i]);
+}
+
+/* `strict`: the leaf decides which passages match (it is required or
+ * excluded), so a phrase must be found as a phrase. */
+static void leaf_xq(pool *p, const kb_qnode *n, bool strict, kb_xq *x)
 {
     switch (n->kind) {
     case KB_Q_PHRASE:
-        alts_xq(p, n, x, own_phrase_xq);
+        alts_xq(p, n, x, strict ? strict_phrase_xq : own_phrase_xq);
         break;
     case KB_Q_PREFIX:
         x->op = KB_XQ_WILDCARD;
@@ -297,7 +312,7 @@ static void field_xq(pool *p, const kb_qnode *n, kb_xq *x)
     }
 }
 
-static void node_xq(pool *p, const kb_qnode *n, kb_xq *x);
+static void node_xq(pool *p, const kb_qnode *n, bool strict, kb_xq *x);
 
 /* The kids of a group, sorted by the part they play. */
 typedef struct {
@@ -329,15 +344,16 @@ static bool sort_roles(pool *p, const kb_qnode *n, bool all_required, roles *r)
     return true;
 }
 
-static void list_xq(pool *p, kb_xq_op op, const kb_qnode **nodes, size_t n, kb_xq *x)
+static void list_xq(pool *p, kb_xq_op op, const kb_qnode **nodes, size_t n, bool strict,
+                    kb_xq *x)
 {
     if (n == 1) {
-        node_xq(p, nodes[0], x);
+        node_xq(p, nodes[0], strict, x);
         return;
     }
     kb_xq *k = kids(p, x, op, n);
     for (size_t i = 0; k && i < n; i++)
-        node_xq(p, nodes[i], &k[i]);
+        node_xq(p, nodes[i], strict, &k[i]);
 }
 
 /* Filters on one field mean either value; different fields must all
@@ -382,11 +398,11 @@ static void group_xq(pool *p, const kb_qnode *n, bool all_required, kb_xq *x)
         kb_xq *k = kids(p, &base, KB_XQ_AND_MAYBE, 2);
         if (!k)
             return;
-        list_xq(p, KB_XQ_AND, r.req, r.nreq, &k[0]);
-        list_xq(p, KB_XQ_OR, r.opt, r.nopt, &k[1]);
+        list_xq(p, KB_XQ_AND, r.req, r.nreq, true, &k[0]);
+        list_xq(p, KB_XQ_OR, r.opt, r.nopt, false, &k[1]);
     } else if (r.nreq || r.nopt) {
         list_xq(p, r.nreq ? KB_XQ_AND : KB_XQ_OR, r.nreq ? r.req : r.opt, r.nreq + r.nopt,
-                &base);
+                r.nreq > 0, &base);
     } else if (r.nfilt) { /* only filters: every passage they let through */
         kb_xq *k = kids(p, &base, KB_XQ_AND, r.nfilt);
         for (size_t i = 0; k && i < r.nfilt; i++)
@@ -400,7 +416,7 @@ static void group_xq(pool *p, const kb_qnode *n, bool all_required, kb_xq *x)
         kb_xq *k = kids(p, x, KB_XQ_AND_NOT, 2);
         if (!k)
             return;
-        list_xq(p, KB_XQ_OR, r.neg, r.nneg, &k[1]);
+        list_xq(p, KB_XQ_OR, r.neg, r.nneg, true, &k[1]);
         out = &k[0];
     }
     if (r.nfilt)
@@ -409,7 +425,8 @@ static void group_xq(pool *p, const kb_qnode *n, bool all_required, kb_xq *x)
         *out = base;
 }
 
-static void node_xq(pool *p, const kb_qnode *n, kb_xq *x)
+/* `strict`: as for leaf_xq; an OR passes it to its alternatives. */
+static void node_xq(pool *p, const kb_qnode *n, bool strict, kb_xq *x)
 {
     switch (n->kind) {
     case KB_Q_FIELD:
@@ -424,14 +441,14 @@ static void node_xq(pool *p, const kb_qnode *n, kb_xq *x)
     case KB_Q_OR: {
         kb_xq *k = kids(p, x, KB_XQ_OR, n->nkids);
         for (size_t i = 0; k && i < n->nkids; i++)
-            node_xq(p, &n->kids[i], &k[i]);
+            node_xq(p, &n->kids[i], strict, &k[i]);
         break;
     }
     case KB_Q_ANY:
         group_xq(p, n, false, x);
         break;
     default:
-        leaf_xq(p, n, x);
+        leaf_xq(p, n, strict, x);
         break;
     }
 }
@@ -1088,7 +1105,7 @@ static kb_status explain_hit(kb_searcher *s, kb_hits *h, const kb_matcher *m, co
     for (size_t l = 0; l < n && !st; l++) {
         pool p = {0};
         kb_xq x = {0};
-        leaf_xq(&p, kb_matcher_leaf(m, l), &x);
+        leaf_xq(&p, kb_matcher_leaf(m, l), false, &x);
         kb_explain_term *t = &e->terms[e->nterms++];
         t->leaf = h->labels[l];
         st = p.failed ? KB_ERR_NOMEM : kb_db_weigh(s->db, &x, c->docid, &t->bm25);
@@ -1236,7 +1253,7 @@ static kb_status search_once(kb_searcher *s, const char *query, size_t len,
             q = &k[0];
         }
     }
-    node_xq(&p, &h->query->root, q);
+    node_xq(&p, &h->query->root, false, q);
     kb_matcher *m = NULL;
     size_t depth = opts->limit > KB_RERANK_DEPTH ? opts->limit : KB_RERANK_DEPTH;
     if (p.failed)

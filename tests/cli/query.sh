@@ -54,15 +54,16 @@ grep -q "synonyms.txt: line 3" <<<"$out" || fail "a one-form group in synonyms.t
 
 s() { "$KBSEARCH" --color=never -n 20 --per-file 0 "$@"; }
 paths() { s "$@" | grep -E '^[^ ].*:[0-9]+-[0-9]+$' | sed -E 's/:[0-9]+-[0-9]+$//' | sort -u | tr '\n' ' '; }
-has() { # has QUERY PATH: some result of QUERY is in PATH
-    local q=$1 p=$2
-    s -- "$q" | grep -q "^$p:" || fail "[$q] should find $p: $(s -- "$q" 2>&1)"
+# Is some result of QUERY in PLACE, a path or "path:first-"?  (The results
+# are read whole first: grep -q would end the pipe early.)
+found() {
+    local q=$1 p=$2 out
+    [[ $p == *:* ]] || p="$p:"
+    out=$(s -- "$q" 2>&1)
+    awk -v p="$p" 'index($0, p) == 1 { f = 1 } END { exit !f }' <<<"$out"
 }
-hasnt() {
-    local q=$1 p=$2
-    s -- "$q" | grep -q "^$p:" && fail "[$q] should not find $p"
-    return 0
-}
+has() { found "$1" "$2" || fail "[$1] should find $2: $(s -- "$1" 2>&1)"; }
+hasnt() { ! found "$1" "$2" || fail "[$1] should not find $2: $(s -- "$1" 2>&1)"; }
 
 # --- operators ---------------------------------------------------------------
 has 'awning AND colour' notes/garden.txt
@@ -74,6 +75,18 @@ has '+committee color' notes/american.md
 hasnt '+committee colour' notes/garden.txt
 hasnt 'budget -harbour' notes/meetings.txt
 has '(awning OR committee) AND red' notes/american.md
+# A phrase alone also brings passages with only its words (after the
+# others); required, ANDed or excluded, it must hold as a phrase.
+has '"awning sleeps"' notes/garden.txt
+hasnt '+"awning sleeps"' notes/garden.txt
+hasnt '"awning sleeps" AND dog' notes/garden.txt
+has '"under the awning" AND dog' notes/garden.txt
+has '+"tidy plan"' notes/garden.txt
+has '("awning sleeps" OR tidy) AND plan' notes/garden.txt
+hasnt '("awning sleeps" OR committee) AND dog' notes/garden.txt
+has 'awning -"awning sleeps"' notes/garden.txt:1-
+has 'awning -"awning fades"' notes/garden.txt:9-
+hasnt 'awning -"awning fades"' notes/garden.txt:1-
 # lower-case and/or/not are words
 s 'and' >/dev/null || fail "'and' is an ordinary word"
 # NEAR and ADJ: windows, order
