@@ -72,9 +72,17 @@ void kb_add_safe(kb_buf *b, const char *p, size_t n)
     size_t from = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)p[i];
-        if ((c < 0x20 && c != '\t') || c == 0x7f) {
+        size_t len = 0; /* bytes of a control character at i */
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            len = 1;
+        /* U+0080-U+009F (UTF-8 0xC2 0x80-0x9F) are the C1 controls, such
+         * as CSI, which a UTF-8 terminal obeys as it does ESC [ */
+        else if (c == 0xc2 && i + 1 < n && ((unsigned char)p[i + 1] & 0xe0) == 0x80)
+            len = 2;
+        if (len) {
             kb_buf_add(b, p + from, i - from);
             kb_buf_add(b, "?", 1);
+            i += len - 1;
             from = i + 1;
         }
     }

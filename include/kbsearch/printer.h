@@ -84,8 +84,9 @@ void kb_hit_position(const kb_hit *h, size_t off, kb_spot *at, size_t *bol, size
 /* The file offset where a match ending at passage offset `off` ends. */
 size_t kb_hit_byte_end(const kb_hit *h, size_t off);
 
-/* Copies text for a terminal: control characters (an escape sequence in
- * a file must not drive the terminal) become '?'. */
+/* Copies text for a terminal: control characters, C0 and DEL and the C1
+ * ones UTF-8 encodes (an escape sequence in a file must not drive the
+ * terminal), become '?'. */
 void kb_add_safe(kb_buf *b, const char *p, size_t n);
 
 /* Appends root + "/" + rel (one slash) to *out.  Check kb_buf_status. */

@@ -30,4 +30,13 @@ NO_COLOR=1 "$KBSEARCH" --color=auto -n 2 compost | grep -q $'\033' && fail "NO_C
 sed -i 's/fortnight/month/' "$work/kb/notes/garden.md"
 "$KBSEARCH" --color=never -C 1 -n 1 compost | sed -n 2p | grep -q '^    Compost The compost heap needs turning once a fortnight' ||
     fail "--context on an edited file: $("$KBSEARCH" --color=never -C 1 -n 1 compost)"
+# Control characters in a file never reach the terminal: ESC (C0) and CSI
+# (C1, U+009B, which a UTF-8 terminal obeys as ESC [) print as '?'.
+printf 'The narwhal \033[31mred\033[0m tusk and the \302\23331mwalrus\n' >"$work/kb/notes/controls.txt"
+"$KBINDEX" "$work/kb" >/dev/null 2>&1
+for fmt in --color=never --vimgrep "-C 1"; do
+    out=$("$KBSEARCH" $fmt narwhal)
+    grep -q $'\033\|\302\233' <<<"$out" && fail "a control character printed with $fmt: $(od -c <<<"$out")"
+    grep -qF 'narwhal ?[31mred?[0m tusk and the ?31mwalrus' <<<"$out" || fail "$fmt: $out"
+done
 echo ok
