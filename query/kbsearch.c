@@ -136,6 +136,7 @@ typedef struct {
     int failed;
     size_t outdated; /* hits whose file changed or went since indexing */
     kb_status fatal; /* an output or index error that ends the run */
+    bool told;       /* fatal's message is printed already (the batch file's) */
 } outcome;
 
 static double now_ms(void)
@@ -343,7 +344,7 @@ static void *next_job(void *ctx)
         b->lineno++;
         while (n > 0 && (b->line[n - 1] == '\n' || b->line[n - 1] == '\r'))
             b->line[--n] = '\0';
-        if (n == 0 || b->line[0] == '#')
+        if (strspn(b->line, " \t") == (size_t)n || b->line[0] == '#')
             continue;
         query_job *q = calloc(1, sizeof *q);
         char *line = q ? strdup(b->line) : NULL;
@@ -394,6 +395,7 @@ static void run_batch(kb_searcher *s, index_names *names, kb_printer *pr, const 
     if (!b.in) {
         kb_cli_diag("kbsearch", o->batch, "cannot open the batch file: %m");
         res->fatal = KB_ERR_IO;
+        res->told = true;
         return;
     }
     size_t nworkers = kb_pool_cpus();
@@ -416,8 +418,9 @@ static void run_batch(kb_searcher *s, index_names *names, kb_printer *pr, const 
     if (b.nomem && !res->fatal)
         res->fatal = KB_ERR_NOMEM;
     if (ferror(b.in)) {
-        kb_cli_diag("kbsearch", o->batch, "reading the batch file failed");
+        kb_cli_diag("kbsearch", o->batch, "reading the batch file failed: %m");
         res->fatal = KB_ERR_IO;
+        res->told = true;
     }
     free(b.line);
     if (b.in != stdin)
@@ -598,7 +601,7 @@ int main(int argc, char **argv)
         [FORMAT_VIMGREP] = kb_printer_vimgrep_new, [FORMAT_TREC] = kb_printer_trec_new,
         [FORMAT_PATHS] = kb_printer_paths_new};
     kb_status st = make[o.format](&po, &pr);
-    outcome res = {0, 0, 0, st};
+    outcome res = {0, 0, 0, st, false};
     if (!st && o.batch) {
         run_batch(s, &names, pr, &o, &res);
     } else if (!st) {
@@ -628,9 +631,9 @@ int main(int argc, char **argv)
     else if (res.outdated)
         kb_cli_diag("kbsearch", NULL, "%zu results come from files changed since they were "
                     "indexed: run kbindex to update the index", res.outdated);
-    if (res.fatal == KB_ERR_IO)
+    if (res.fatal == KB_ERR_IO && !res.told)
         kb_cli_diag("kbsearch", "output", "write error");
-    else if (res.fatal && res.fatal != KB_ERR_QUERY && !res.failed)
+    else if (res.fatal && res.fatal != KB_ERR_QUERY && !res.failed && !res.told)
         kb_cli_diag("kbsearch", NULL, "%s", kb_status_str(res.fatal));
     if (pr)
         pr->destroy(pr);

@@ -65,7 +65,7 @@ print("spans checked:", n)
 PY
 # One process for the batch, the same answers as one process per query.
 for i in "${!queries[@]}"; do printf 'q%d\t%s\n' "$i" "${queries[$i]}"; done >"$work/batch.tsv"
-printf '# a comment\n\n' >>"$work/batch.tsv"
+printf '# a comment\n\n  \t \n' >>"$work/batch.tsv"
 "$KBSEARCH" --json --batch "$work/batch.tsv" | grep '"type":"match"' >"$work/batch.out"
 for i in "${!queries[@]}"; do
     "$KBSEARCH" --json "${queries[$i]}" | grep '"type":"match"' | sed "s/\"qid\":\"1\"/\"qid\":\"q$i\"/"
@@ -78,4 +78,12 @@ printf 'a\tcompost\nb\t-compost\nc\tcache\n' | "$KBSEARCH" --json --batch - >"$w
 grep -q '"type":"error","qid":"b"' "$work/bad.out" || fail "no error object for the bad line"
 grep -q '"type":"match","qid":"c"' "$work/bad.out" || fail "batch stopped at the bad line"
 tail -1 "$work/bad.out" | grep -q '"type":"summary","queries":3,"matched":2,"errors":1' || fail "summary"
+# A batch file that cannot be read is named once, as the input it is.
+for bad in "$work/no-such-batch" "$work"; do
+    rc=0
+    err=$("$KBSEARCH" --batch "$bad" 2>&1 >/dev/null) || rc=$?
+    [ "$rc" = 2 ] || fail "unreadable batch file $bad: exit $rc"
+    [ "$err" != "${err/$bad: }" ] && [ "$err" = "${err/write error}" ] ||
+        fail "unreadable batch file $bad: $err"
+done
 echo ok
