@@ -51,6 +51,7 @@ typedef struct {
     kb_stemmer *stemmer;
     kb_query *q;
     kb_status st;     /* first failure; parsing stops at it */
+    size_t words;     /* in the leaves so far; past KB_QUERY_MAX_WORDS the query ends */
 } parser;
 
 /* --- bytes ---------------------------------------------------------------- */
@@ -197,7 +198,7 @@ static lexeme peek(const parser *p)
     lexeme x = {0};
     x.at = i;
     x.next = i + 1;
-    if (i >= len) {
+    if (i >= len || p->words > KB_QUERY_MAX_WORDS) {
         x.kind = L_END;
         x.next = len;
         return x;
@@ -426,10 +427,17 @@ static kb_qnode text_leaf(parser *p, size_t from, size_t to, bool quoted, size_t
     tokenize(p, from, to, quoted, &c);
     free(c.pos);
     kb_qnode n = empty(col);
-    if (p->st || c.n == 0) {
+    bool too_many = !p->st && p->words + c.n > KB_QUERY_MAX_WORDS;
+    if (too_many) {
+        warn(p, "a query searches at most %d words: the rest, from column %zu, is not read",
+             KB_QUERY_MAX_WORDS, col);
+        p->words = KB_QUERY_MAX_WORDS + 1;
+    }
+    if (p->st || c.n == 0 || too_many) {
         free_terms(c.terms, c.n);
         return n;
     }
+    p->words += c.n;
     n.kind = c.n == 1 ? KB_Q_TERM : KB_Q_PHRASE;
     n.terms = c.terms;
     n.nterms = c.n;
@@ -875,7 +883,7 @@ kb_status kb_query_parse(const char *text, size_t len, kb_tokenizer *tk,
     kb_query *q = calloc(1, sizeof *q);
     if (!q)
         return KB_ERR_NOMEM;
-    parser p = {text, len, 0, tk, stemmer, q, KB_OK};
+    parser p = {text, len, 0, tk, stemmer, q, KB_OK, 0};
     q->root = group(&p, 0);
     q->root.col = 1;
     kb_status st = p.st;

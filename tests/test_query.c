@@ -1,6 +1,7 @@
 /* Tests for include/kbsearch/query.h: the query parser (query/parse.c). */
 #include <criterion/criterion.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -306,6 +307,39 @@ Test(query, unclosed_quote_warns_with_column)
     cr_assert_str_eq(q->root.kids[0].terms[0].term, "lazy");
     cr_assert_null(q->root.kids[0].terms[0].stem);
     kb_query_free(q);
+}
+
+/* "w0 w1 ...": n words, each as long as its number needs. */
+static char *many_words(size_t n, const char *tail)
+{
+    kb_buf b = KB_BUF_INIT;
+    for (size_t i = 0; i < n; i++)
+        kb_buf_printf(&b, "%sw%zu", i ? " " : "", i);
+    kb_buf_puts(&b, tail);
+    cr_assert_eq(kb_buf_status(&b), KB_OK);
+    return b.data;
+}
+
+Test(query, reads_at_most_max_words_and_says_where_it_stopped)
+{
+    char *text = many_words(KB_QUERY_MAX_WORDS, "");
+    kb_query *q = parse_ok(text);
+    cr_expect_eq(q->root.nkids, KB_QUERY_MAX_WORDS);
+    cr_expect_eq(q->nwarnings, 0);
+    kb_query_free(q);
+    free(text);
+
+    /* A phrase that would pass the limit is left out whole, with all after it. */
+    text = many_words(KB_QUERY_MAX_WORDS - 1, " \"alpha beta\" gamma w9999");
+    size_t col = (size_t)(strchr(text, '"') - text) + 1;
+    q = parse_ok(text);
+    cr_expect_eq(q->root.nkids, KB_QUERY_MAX_WORDS - 1);
+    cr_assert_eq(q->nwarnings, 1);
+    char want[64];
+    snprintf(want, sizeof want, "from column %zu", col);
+    cr_expect(strstr(q->warnings[0], want) != NULL, "warning: %s", q->warnings[0]);
+    kb_query_free(q);
+    free(text);
 }
 
 Test(query, only_excluded_is_an_error_naming_the_column)

@@ -33,7 +33,9 @@
  * Lenient: an unclosed quote or parenthesis is closed at the end, a
  * stray ')' or an operator with nothing on one side is dropped, a NOT
  * inside an OR is dropped; each repair leaves a warning naming its
- * column.  Only a query with nothing to search (empty, only exclusions
+ * column.  A query is read up to its KB_QUERY_MAX_WORDS-th word: a word
+ * or phrase that would pass it, and all that follows, are left out with
+ * a warning.  Only a query with nothing to search (empty, only exclusions
  * or only filters) is an error.
  */
 #ifndef KBSEARCH_QUERY_H
@@ -43,6 +45,11 @@
 #include <stddef.h>
 #include "kbsearch/index.h"
 #include "kbsearch/status.h"
+
+/* The most words a query searches.  Xapian's and the re-rank's cost grow
+ * faster than the words (10,000 took seconds), and a server must not
+ * stall on one request. */
+#define KB_QUERY_MAX_WORDS 256
 #include "kbsearch/tokenize.h"
 
 #ifdef __cplusplus
