@@ -238,29 +238,29 @@ static void own_word_xq(pool *p, const kb_qnode *n, kb_xq *x)
     word_xq(p, &n->terms[0], x);
 }
 
-/* A phrase scores as the phrase plus its words, so that passages with the
- * words but not the phrase still come (after the ones with the phrase). */
-static void own_phrase_xq(pool *p, const kb_qnode *n, kb_xq *x)
+/* A phrase scores as the phrase plus its words.  `op` OR: passages with
+ * the words but not the phrase still come (after the ones with the
+ * phrase); AND_MAYBE: only passages with the phrase match. */
+static void phrase_xq(pool *p, const kb_qnode *n, kb_xq_op op, kb_xq *x)
 {
-    kb_xq *k = kids(p, x, KB_XQ_OR, n->nterms + 1);
-    if (!k)
-        return;
-    positional_xq(p, n->terms, n->nterms, KB_XQ_PHRASE, 0, &k[0]);
-    for (size_t i = 0; i < n->nterms; i++)
-        word_xq(p, &n->terms[i], &k[i + 1]);
-}
-
-/* A phrase that must hold (required, ANDed or excluded): only passages
- * with the phrase match, weighed as own_phrase_xq weighs them. */
-static void strict_phrase_xq(pool *p, const kb_qnode *n, kb_xq *x)
-{
-    kb_xq *k = kids(p, x, KB_XQ_AND_MAYBE, 2);
+    kb_xq *k = kids(p, x, op, 2);
     kb_xq *words = k ? kids(p, &k[1], KB_XQ_OR, n->nterms) : NULL;
     if (!words)
         return;
     positional_xq(p, n->terms, n->nterms, KB_XQ_PHRASE, 0, &k[0]);
     for (size_t i = 0; i < n->nterms; i++)
         word_xq(p, &n->terms[i], &words[i]);
+}
+
+static void own_phrase_xq(pool *p, const kb_qnode *n, kb_xq *x)
+{
+    phrase_xq(p, n, KB_XQ_OR, x);
+}
+
+/* A phrase that must hold (required, ANDed or excluded). */
+static void strict_phrase_xq(pool *p, const kb_qnode *n, kb_xq *x)
+{
+    phrase_xq(p, n, KB_XQ_AND_MAYBE, x);
 }
 
 /* `strict`: the leaf decides which passages match (it is required or

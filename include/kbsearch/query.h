@@ -45,12 +45,12 @@
 #include <stddef.h>
 #include "kbsearch/index.h"
 #include "kbsearch/status.h"
+#include "kbsearch/tokenize.h"
 
 /* The most words a query searches.  Xapian's and the re-rank's cost grow
  * faster than the words (10,000 took seconds), and a server must not
  * stall on one request. */
 #define KB_QUERY_MAX_WORDS 256
-#include "kbsearch/tokenize.h"
 
 #ifdef __cplusplus
 extern "C" {
