@@ -75,6 +75,8 @@ typedef struct {
     const char *rel;
     const kb_extract *x;    /* what its reader made of it */
     const char *text;       /* the extract's text */
+    size_t col_at;          /* the last passage start placed in it ... */
+    kb_column col_then;     /* ... and its column */
     kb_run *clip;           /* one passage's runs */
     size_t clip_cap;
     kb_buf map;             /* ... encoded */
@@ -275,10 +277,18 @@ static kb_status place_passage(indexer *ix, const kb_passage *p, kb_record *r)
 {
     r->text = (kb_str){ix->text + p->byte_start, p->byte_end - p->byte_start};
     if (!ix->x->nruns) {
-        size_t bol = p->byte_start; /* a window can start inside a line */
-        while (bol > 0 && ix->text[bol - 1] != '\n')
-            bol--;
-        kb_column_advance(&r->col, ix->text + bol, p->byte_start - bol);
+        /* A window can start inside a line.  Passages come in order, so
+         * the column goes on from the last start when no line break lies
+         * between: a file of one long line is not read again per passage. */
+        size_t from = ix->col_at <= p->byte_start ? ix->col_at : 0;
+        const char *nl = memrchr(ix->text + from, '\n', p->byte_start - from);
+        if (nl)
+            from = (size_t)(nl - ix->text) + 1;
+        else if (from)
+            r->col = ix->col_then;
+        kb_column_advance(&r->col, ix->text + from, p->byte_start - from);
+        ix->col_at = p->byte_start;
+        ix->col_then = r->col;
         return KB_OK;
     }
     kb_status st = clip_runs(ix, p->byte_start, p->byte_end);
@@ -448,6 +458,8 @@ static int index_file(indexer *ix, const char *rel, const kb_extract *x, const k
     ix->rel = rel;
     ix->x = x;
     ix->text = text;
+    ix->col_at = 0;
+    ix->col_then = (kb_column){0, 0, 0};
     ix->passages = 0;
     ix->nfound = 0;
     int rc = kb_segment(x, fmt->guess_headings, collect_passage, ix, &e->title);

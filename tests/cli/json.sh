@@ -5,9 +5,12 @@
 . "$(dirname "$0")/lib.bash"
 command -v python3 >/dev/null || { echo "python3 missing: skipped"; exit 77; }
 copy_corpus
+# One long line: its passages are windows that start inside the line.
+python3 -c 'import sys; sys.stdout.write(" ".join("zanzibar" if i % 700 == 350 else ("crème", "日本語", "word%d" % i)[i % 3] for i in range(4000)) + "\n")' >"$work/kb/long-line.txt"
 "$KBINDEX" "$work/kb" >/dev/null 2>&1
 cd "$work/kb"
-queries=(compost 'cafe naive' 東京 서울 'strategic flexibility' '"latency fell"' résumé 'cache 3.5%' 'owners café')
+queries=(compost 'cafe naive' 東京 서울 'strategic flexibility' '"latency fell"' résumé 'cache 3.5%' 'owners café'
+         zanzibar)
 for q in "${queries[@]}"; do "$KBSEARCH" --json "$q" | grep -v '"type":"summary"'; done >"$work/all.jsonl"
 python3 - "$work/all.jsonl" <<'PY' || fail "JSON check"
 import json, os, sys
