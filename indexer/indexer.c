@@ -501,6 +501,14 @@ static int scan_file(void *ctx, const char *rel, const struct stat *st)
     indexer *ix = ctx;
     if (stopping(ix))
         return KB_ERR_INTERRUPTED;
+    size_t most = KB_META_KEY_MAX - strlen(KB_FILE_META_PREFIX); /* its entry's key */
+    if (strlen(rel) > most) {
+        char detail[128];
+        snprintf(detail, sizeof detail, "its path is %zu bytes long, and an index holds paths "
+                 "of up to %zu: shorten its name or its folders'", strlen(rel), most);
+        event(ix, KB_EV_UNREADABLE, rel, detail);
+        return 0;
+    }
     known_file *k = find_known(ix, rel);
     if (k) {
         k->seen = true;

@@ -184,7 +184,12 @@ KB_API kb_status kb_db_clear(kb_db *db) KB_NOEXCEPT;
 
 /* --- metadata: small key/value strings stored in the index ------------- */
 
-/* Sets key to value (len bytes); an empty value deletes the key. */
+/* The longest key, in bytes: Xapian stores a key with 2 bytes of its own
+ * in a B-tree key of at most 255. */
+#define KB_META_KEY_MAX 253
+
+/* Sets key to value (len bytes); an empty value deletes the key.  A key
+ * longer than KB_META_KEY_MAX is KB_ERR_INVALID. */
 KB_API kb_status kb_db_set_meta(kb_db *db, const char *key, const char *value,
                                 size_t len) KB_NOEXCEPT;
 

@@ -109,4 +109,15 @@ w 'kbindex: skipping locked: Permission denied'
 w 'kbindex: skipping secret.txt: Permission denied'
 grep -q '2 skipped (2 unreadable)' "$work/out" || fail "unreadable summary: $(cat "$work/out")"
 "${as_user[@]}" "$KBSEARCH" --db "$perm/.kbsearch" finch >/dev/null || fail "readable file not indexed"
+
+# A path longer than an index holds (251 bytes) is skipped, and the run
+# goes on with the others (it used to fail the whole run).
+far=$work/far && mkdir -p "$far/deep"
+longest=deep/$(printf 'y%.0s' $(seq 242)).txt   # 251 bytes
+longer=deep/$(printf 'x%.0s' $(seq 243)).txt    # 252 bytes
+good medlar "../far/$longest" && good medlar "../far/$longer" && good finch "../far/ok.txt"
+"$KBINDEX" "$far" >"$work/out" 2>"$work/err" || fail "a long path failed the run: exit $?: $(cat "$work/err")"
+w "kbindex: skipping $longer: its path is 252 bytes long, and an index holds paths of up to 251: shorten its name or its folders'"
+grep -q '2 indexed, .* 1 skipped (1 unreadable)' "$work/out" || fail "long path summary: $(cat "$work/out")"
+[ "$("$KBSEARCH" --db "$far/.kbsearch" -l medlar)" = "$far/$longest" ] || fail "the longest path not indexed"
 echo ok
