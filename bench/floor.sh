@@ -55,9 +55,9 @@ with open(f"{out}/file.records", "w") as byfile, open(f"{out}/para.records", "w"
         text = open(path, "rb").read().decode("utf-8", "replace").replace("\r", "")
         for sink, units in ((byfile, [text]), (bypara, text.split("\n\n"))):
             for unit in units:
-                lines = unit.strip("\n").split("\n")
                 if not unit.strip():
                     continue
+                lines = unit.strip("\n").split("\n")
                 sink.write("text=" + lines[0] + "\n" + "".join("=" + l + "\n" for l in lines[1:]) + "\n")
 EOF
 echo 'text : index field' > "$OUT/script"

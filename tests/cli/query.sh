@@ -55,11 +55,13 @@ grep -q "synonyms.txt: line 3" <<<"$out" || fail "a one-form group in synonyms.t
 s() { "$KBSEARCH" --color=never -n 20 --per-file 0 "$@"; }
 paths() { s "$@" | grep -E '^[^ ].*:[0-9]+-[0-9]+$' | sed -E 's/:[0-9]+-[0-9]+$//' | sort -u | tr '\n' ' '; }
 # Is some result of QUERY in PLACE, a path or "path:first-"?  (The results
-# are read whole first: grep -q would end the pipe early.)
+# are read whole first: grep -q would end the pipe early.)  A query that
+# fails (exit 2) fails the test rather than finding nothing.
 found() {
-    local q=$1 p=$2 out
+    local q=$1 p=$2 out rc=0
     [[ $p == *:* ]] || p="$p:"
-    out=$(s -- "$q" 2>&1)
+    out=$(s -- "$q" 2>&1) || rc=$?
+    [ "$rc" -le 1 ] || fail "[$q] failed (exit $rc): $out"
     awk -v p="$p" 'index($0, p) == 1 { f = 1 } END { exit !f }' <<<"$out"
 }
 has() { found "$1" "$2" || fail "[$1] should find $2: $(s -- "$1" 2>&1)"; }
